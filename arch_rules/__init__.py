@@ -1,0 +1,35 @@
+"""arch-rules: keep a Python codebase true to the architecture its teams agreed on.
+
+The public API is small: ``check()`` runs everything a ``arch-rules check`` run does and returns a
+``Report`` of ``Finding`` values.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from arch_rules.findings import Finding, Report
+
+__all__ = ["Finding", "Report", "__version__", "check"]
+
+
+def check(root: str | Path = ".", paths: list[str] | None = None, **options: Any) -> Report:
+    """Check the project whose pyproject.toml is found from ``root``; see ``engine.Options`` for options."""
+    from pathlib import Path
+
+    from arch_rules.engine import Options, run
+
+    return run(Options(start=Path(root), paths=tuple(paths or ()), **options))
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Finding", "Report"):
+        from arch_rules import findings
+
+        return getattr(findings, name)
+    raise AttributeError(name)

@@ -1,0 +1,7 @@
+"""``python -m arch_rules`` is ``arch-rules``."""
+
+import sys
+
+from arch_rules.cli import main
+
+sys.exit(main())

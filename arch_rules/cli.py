@@ -1,0 +1,292 @@
+"""The command line: argument parsing and commands only; the engine does the work (DESIGN §4)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from arch_rules import __version__
+from arch_rules.errors import ArchRulesError, ConfigError, UsageError
+
+FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arch-rules",
+        description="Check that a Python project keeps the architecture declared in [tool.arch_rules].",
+    )
+    parser.add_argument("--version", action="version", version=f"arch-rules {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--config", metavar="FILE", help="pyproject.toml to use (default: found from the cwd upwards)")
+        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    check = commands.add_parser("check", help="report findings for the project")
+    common(check)
+    check.add_argument("paths", nargs="*", metavar="PATH", help="limit which files are reported (the analysis is whole)")
+    check.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT[:FILE]",
+        help=f"output format ({'|'.join(FORMATS)}); repeatable; no FILE means stdout (at most one)",
+    )
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report")
+    check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to report")
+    check.add_argument("--no-graph", action="store_true", help="skip the import-graph contracts (ARC2xx)")
+    check.add_argument("--jobs", type=int, metavar="N", help="worker processes for reading files (default: CPUs)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes (ARC102 imports onto the interface)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--statistics", action="store_true", help="count findings per code")
+    check.add_argument("--git-only", action="store_true", help="only files git tracks (implied under pre-commit)")
+
+    baseline = commands.add_parser("baseline", help="write the current findings as the accepted baseline")
+    common(baseline)
+    baseline.add_argument("--output", metavar="FILE", help="where to write (default: rules.baseline)")
+    baseline.add_argument("--no-graph", action="store_true", help="leave graph findings out")
+
+    init = commands.add_parser("init", help="propose a [tool.arch_rules] table from the code")
+    init.add_argument("--write", action="store_true", help="add it to pyproject.toml")
+    init.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    explain = commands.add_parser("explain", help="a rule's rationale, examples and fix")
+    explain.add_argument("code", metavar="CODE")
+    explain.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    rules = commands.add_parser("rules", help="the rule table")
+    rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    graph = commands.add_parser("graph", help="the dependency picture, violations marked")
+    common(graph)
+    graph.add_argument("--level", choices=("teams", "layers", "modules"), default="teams")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+
+    contracts = commands.add_parser("contracts", help="the generated import-linter contracts, as TOML")
+    common(contracts)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 2
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(f"arch-rules: {line}", file=sys.stderr)
+        return exc.exit_code
+    except ArchRulesError as exc:
+        print(f"arch-rules: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place an unexpected error becomes exit 3
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"arch-rules: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; "
+            "please report it)",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(args)
+    if args.command == "baseline":
+        return _baseline(args)
+    if args.command == "explain":
+        return _explain(args.code)
+    if args.command == "rules":
+        return _rules()
+    if args.command == "contracts":
+        return _contracts(args)
+    if args.command == "graph":
+        return _graph(args)
+    if args.command == "init":
+        return _init(args)
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _codes(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    from arch_rules.config import code_checker
+
+    codes = tuple(c.strip() for c in text.split(",") if c.strip())
+    check = code_checker()
+    for code in codes:
+        why = check(code)
+        if why:
+            raise UsageError(why)
+    return codes
+
+
+def _outputs(specs: list[str] | None) -> list[tuple[str, str | None]]:
+    outputs: list[tuple[str, str | None]] = []
+    for spec in specs or ["text"]:
+        name, _, target = spec.partition(":")
+        if name not in FORMATS:
+            from arch_rules.config import did_you_mean
+
+            raise UsageError(f"--format {spec}: unknown format {name!r}{did_you_mean(name, FORMATS)}")
+        outputs.append((name, target or None))
+    if sum(1 for _, target in outputs if target is None) > 1:
+        raise UsageError("--format: at most one format may go to stdout; give the others a file (FORMAT:FILE)")
+    return outputs
+
+
+def _options(args: argparse.Namespace, **extra: object):  # type: ignore[no-untyped-def]
+    from arch_rules.engine import Options
+
+    return Options(
+        start=Path.cwd(),
+        config=Path(args.config) if getattr(args, "config", None) else None,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from arch_rules.engine import run_full
+
+    outputs = _outputs(args.format)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff go separately: --diff shows what --fix would change")
+    options = _options(
+        args,
+        paths=tuple(args.paths),
+        select=_codes(args.select),
+        ignore=_codes(args.ignore) or (),
+        graph=not args.no_graph,
+        jobs=args.jobs,
+        cache=not args.no_cache,
+        baseline=args.baseline,
+        git_only=args.git_only,
+    )
+    run = run_full(options)
+    if args.fix or args.diff:
+        from arch_rules import fixes
+
+        result = fixes.apply(run, write=args.fix)
+        if args.diff:
+            sys.stdout.write(result.diff)
+            return 0 if args.exit_zero or not result.diff else 1
+        for line in result.notes:
+            print(line, file=sys.stderr)
+        if result.changed:
+            run = run_full(options)
+    report = run.report
+    _emit(report, outputs, run.config.root, statistics=args.statistics)
+    if args.exit_zero:
+        return 0
+    return report.exit_code
+
+
+def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics: bool = False) -> None:  # type: ignore[no-untyped-def]
+    from arch_rules.formats import FormatContext, render, write_github_step_summary
+    from arch_rules.rules import all_rules
+
+    prefix = os.path.relpath(root, Path.cwd())
+    prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+    context = FormatContext(version=__version__, rules=all_rules(), path_prefix=prefix, statistics=statistics)
+    for name, target in outputs:
+        text = render(name, report, context)
+        if target is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            _write_text(Path(target), text)
+        if name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+            try:
+                write_github_step_summary(report, context, os.environ["GITHUB_STEP_SUMMARY"])
+            except OSError as exc:
+                print(f"arch-rules: cannot write the step summary: {exc}", file=sys.stderr)
+
+
+def _write_text(path: Path, text: str) -> None:
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from arch_rules import baseline
+    from arch_rules.engine import run_full
+
+    run = run_full(_options(args, graph=not args.no_graph, baseline=""))
+    target = Path(args.output) if args.output else run.config.root / run.config.rules.baseline
+    count = baseline.write(target, run.report.findings)
+    print(f"arch-rules: wrote {count} finding{'s' if count != 1 else ''} to {target}")
+    return 0
+
+
+def _explain(code: str) -> int:
+    from arch_rules.config import did_you_mean
+    from arch_rules.rules import all_rules
+    from arch_rules.rules.docs import explain
+
+    rules = all_rules()
+    rule = rules.get(code.upper())
+    if rule is None:
+        raise UsageError(f"unknown rule code {code!r}{did_you_mean(code.upper(), list(rules))}")
+    sys.stdout.write(explain(rule))
+    return 0
+
+
+def _rules() -> int:
+    from arch_rules.rules import all_rules
+
+    rules = all_rules().values()
+    width = max(len(r.name) for r in rules)
+    for rule in rules:
+        print(f"{rule.code}  {rule.name:<{width}}  {rule.engine:<8}  {rule.summary}")
+    return 0
+
+
+def _contracts(args: argparse.Namespace) -> int:
+    from arch_rules import contracts
+    from arch_rules.engine import prepare
+
+    config, project = prepare(_options(args))
+    sys.stdout.write(contracts.render_toml(project))
+    return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from arch_rules.engine import run_full
+    from arch_rules.picture import render
+
+    run = run_full(_options(args))
+    sys.stdout.write(render(run.project, run.report.findings, level=args.level, fmt=args.format))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from arch_rules.proposal import propose
+
+    sys.stdout.write(propose(Path.cwd(), write=args.write))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,686 @@
+"""Load and validate ``[tool.arch_rules]``: every key, type and default of DESIGN §2, in one place.
+
+Every problem is collected (not just the first) and reported as one line naming the file and the key
+path, e.g. ``pyproject.toml: tool.arch_rules.teams.payments.depends_on[0]: unknown team "platfrom"
+(did you mean "platform"?)``. Nothing here imports or runs the analysed code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arch_rules import defaults
+from arch_rules.errors import ConfigError
+from arch_rules.patterns import Pattern, pattern_problem, split_import_expression
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class IgnoredImport:
+    """An agreed exception ``importer -> imported`` (wildcards allowed, matched exactly)."""
+
+    text: str
+    importer: Pattern
+    imported: Pattern
+    key: str  # key path, for messages and locations
+
+
+@dataclass(frozen=True)
+class LayerEntry:
+    """One module pattern on one level of a stack; ``optional`` when written ``(name)``."""
+
+    pattern: Pattern
+    optional: bool
+    key: str
+
+
+@dataclass(frozen=True)
+class Level:
+    entries: tuple[LayerEntry, ...]
+    independent: bool  # "a | b" (True) or "a : b" / a single entry (False)
+
+
+@dataclass(frozen=True)
+class LayerStack:
+    index: int
+    name: str
+    levels: tuple[Level, ...]
+    containers: tuple[Pattern, ...]
+    ignore_imports: tuple[IgnoredImport, ...]
+    because: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return self.name or f"layers[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    owns: tuple[Pattern, ...]
+    interface: tuple[Pattern, ...] | None  # None: the owned packages themselves
+    depends_on: tuple[str, ...] | None  # None: any team
+    contact: str
+    because: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return f"team {self.name} ({self.contact})" if self.contact else f"team {self.name}"
+
+
+@dataclass(frozen=True)
+class Forbid:
+    index: int
+    sources: tuple[Pattern, ...]
+    forbidden: tuple[Pattern, ...]
+    allow_indirect: bool
+    ignore_imports: tuple[IgnoredImport, ...]
+    because: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Independent:
+    index: int
+    modules: tuple[Pattern, ...]
+    ignore_imports: tuple[IgnoredImport, ...]
+    because: str
+    key: str
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    select: tuple[str, ...] = (defaults.CODE_PREFIX,)
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    baseline: str = defaults.BASELINE_FILE
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated declaration. Paths are relative to ``root`` (the folder of ``path``)."""
+
+    path: Path
+    root: Path
+    source_roots: tuple[str, ...] = (".",)
+    root_packages: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    require_owner: bool = False
+    type_checking_imports: str = "check"
+    local_imports: str = "check"
+    dynamic_imports: str = "check"
+    acyclic: tuple[Pattern, ...] = ()
+    codeowners: str | None = None
+    cache_dir: str = defaults.CACHE_DIR
+    layers: tuple[LayerStack, ...] = ()
+    teams: tuple[Team, ...] = ()
+    forbid: tuple[Forbid, ...] = ()
+    independent: tuple[Independent, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    #: The raw table, for hashing and for `arch-rules contracts`.
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The text of the configuration file, to locate patterns (ARC001/ARC004) by line.
+    text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def display_path(self) -> str:
+        return self.path.name
+
+    @property
+    def digest(self) -> str:
+        """Hash of what the configuration means: a change invalidates every cached result."""
+        payload = json.dumps(self.raw, sort_keys=True, default=str) + "\0" + str(self.root)
+        return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+    def team(self, name: str) -> Team | None:
+        for team in self.teams:
+            if team.name == name:
+                return team
+        return None
+
+    def ignored_imports(self) -> list[IgnoredImport]:
+        found: list[IgnoredImport] = []
+        for stack in self.layers:
+            found.extend(stack.ignore_imports)
+        for forbid in self.forbid:
+            found.extend(forbid.ignore_imports)
+        for independent in self.independent:
+            found.extend(independent.ignore_imports)
+        return found
+
+    def line_of(self, key: str, value: str | None = None) -> int:
+        """The line of the configuration file that holds ``value`` under ``key`` (best effort, 1-based)."""
+        return _locate(self.text, key, value)
+
+
+# ----------------------------------------------------------------------------------------------------
+# discovery
+
+
+def find_config(start: Path) -> Path | None:
+    """The first pyproject.toml with a ``[tool.arch_rules]`` table, walking up from ``start``."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / defaults.CONFIG_FILE
+        if candidate.is_file():
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if re.search(r"^\s*\[\[?\s*tool\.arch_rules(\]|\.|\s)", text, re.MULTILINE) or (
+                "arch_rules" in text and _has_table(text)
+            ):
+                return candidate
+    return None
+
+
+def _has_table(text: str) -> bool:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return isinstance(data.get("tool"), dict) and "arch_rules" in data["tool"]
+
+
+def load(path: Path | None = None, start: Path | None = None) -> Config:
+    """Read and validate the configuration at ``path`` (or discovered from ``start``/the cwd)."""
+    if path is None:
+        found = find_config(start or Path.cwd())
+        if found is None:
+            where = (start or Path.cwd()).resolve()
+            raise ConfigError(
+                [
+                    f"no pyproject.toml with a [tool.arch_rules] table found in {where} or its parents "
+                    "(run `arch-rules init` to propose one, or pass --config FILE)"
+                ]
+            )
+        path = found
+    path = path.resolve()
+    label = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot be read ({exc})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{label}: invalid TOML: {exc}"]) from None
+    table = data.get("tool", {}).get("arch_rules") if isinstance(data.get("tool"), dict) else None
+    if table is None:
+        raise ConfigError([f"{label}: no [tool.arch_rules] table"])
+    if not isinstance(table, dict):
+        raise ConfigError([f"{label}: tool.arch_rules: expected a table"])
+    return _Validator(path, text, label).build(table)
+
+
+# ----------------------------------------------------------------------------------------------------
+# validation
+
+TOP_KEYS = (
+    "source_roots",
+    "root_packages",
+    "exclude",
+    "require_owner",
+    "type_checking_imports",
+    "local_imports",
+    "dynamic_imports",
+    "acyclic",
+    "codeowners",
+    "cache_dir",
+    "layers",
+    "teams",
+    "forbid",
+    "independent",
+    "rules",
+)
+LAYER_KEYS = ("name", "order", "containers", "ignore_imports", "because")
+TEAM_KEYS = ("owns", "interface", "depends_on", "contact", "because")
+FORBID_KEYS = ("from", "import", "allow_indirect", "ignore_imports", "because")
+INDEPENDENT_KEYS = ("modules", "ignore_imports", "because")
+RULES_KEYS = ("select", "ignore", "severity", "per_file_ignores", "baseline")
+
+_TEAM_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str, label: str) -> None:
+        self.path = path
+        self.text = text
+        self.label = label
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.label}: {key}: {message}")
+
+    # -- primitive readers --------------------------------------------------------------------------
+
+    def known_keys(self, table: dict[str, Any], allowed: tuple[str, ...], key: str) -> None:
+        for name in table:
+            if name not in allowed:
+                self.problem(f"{key}.{name}", f"unknown key{did_you_mean(name, allowed)}")
+
+    def string(self, table: dict[str, Any], name: str, key: str, default: str = "") -> str:
+        value = table.get(name, default)
+        if not isinstance(value, str):
+            self.problem(f"{key}.{name}", f"expected a string, got {_type_name(value)}")
+            return default
+        return value
+
+    def boolean(self, table: dict[str, Any], name: str, key: str, default: bool) -> bool:
+        value = table.get(name, default)
+        if not isinstance(value, bool):
+            self.problem(f"{key}.{name}", f"expected true or false, got {_type_name(value)}")
+            return default
+        return value
+
+    def choice(self, table: dict[str, Any], name: str, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = table.get(name, default)
+        if not isinstance(value, str) or value not in choices:
+            shown = json.dumps(value) if isinstance(value, str) else _type_name(value)
+            extra = did_you_mean(value, choices) if isinstance(value, str) else ""
+            self.problem(f"{key}.{name}", f"expected one of {', '.join(map(json.dumps, choices))}, got {shown}{extra}")
+            return default
+        return value
+
+    def strings(self, table: dict[str, Any], name: str, key: str, required: bool = False) -> list[str] | None:
+        if name not in table:
+            if required:
+                self.problem(f"{key}.{name}", "required key is missing")
+            return None
+        value = table[name]
+        if isinstance(value, str):
+            self.problem(f"{key}.{name}", f'expected a list of strings, got a string (write ["{value}"])')
+            return None
+        if not isinstance(value, list):
+            self.problem(f"{key}.{name}", f"expected a list of strings, got {_type_name(value)}")
+            return None
+        good: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.problem(f"{key}.{name}[{i}]", f"expected a string, got {_type_name(item)}")
+            else:
+                good.append(item)
+        return good
+
+    def patterns(self, table: dict[str, Any], name: str, key: str, required: bool = False) -> tuple[Pattern, ...]:
+        values = self.strings(table, name, key, required) or []
+        out: list[Pattern] = []
+        for i, text in enumerate(values):
+            why = pattern_problem(text)
+            if why:
+                self.problem(f"{key}.{name}[{i}]", why)
+            else:
+                out.append(Pattern(text))
+        if required and name in table and isinstance(table[name], list) and not table[name]:
+            self.problem(f"{key}.{name}", "must not be empty")
+        return tuple(out)
+
+    def ignore_imports(self, table: dict[str, Any], key: str) -> tuple[IgnoredImport, ...]:
+        values = self.strings(table, "ignore_imports", key) or []
+        out: list[IgnoredImport] = []
+        for i, text in enumerate(values):
+            item_key = f"{key}.ignore_imports[{i}]"
+            parts = split_import_expression(text)
+            if parts is None:
+                self.problem(item_key, f'expected "importer -> imported", got {json.dumps(text)}')
+                continue
+            bad = pattern_problem(parts[0]) or pattern_problem(parts[1])
+            if bad:
+                self.problem(item_key, bad)
+                continue
+            out.append(IgnoredImport(text, Pattern(parts[0]), Pattern(parts[1]), item_key))
+        return tuple(out)
+
+    def table_list(self, data: dict[str, Any], name: str, key: str) -> list[dict[str, Any]]:
+        value = data.get(name, [])
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(key, f"expected an array of tables ([[{key}]]), got {_type_name(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.problem(f"{key}[{i}]", f"expected a table, got {_type_name(item)}")
+                out.append({})
+            else:
+                out.append(item)
+        return out
+
+    # -- sections ------------------------------------------------------------------------------------
+
+    def build(self, table: dict[str, Any]) -> Config:
+        base = "tool.arch_rules"
+        self.known_keys(table, TOP_KEYS, base)
+        source_roots = self.strings(table, "source_roots", base) or ["."]
+        for i, root in enumerate(source_roots):
+            if os.path.isabs(root) or ".." in Path(root).parts:
+                self.problem(f"{base}.source_roots[{i}]", f"{json.dumps(root)} must be a folder inside the project")
+        root_packages = self.strings(table, "root_packages", base)
+        if root_packages is not None:
+            for i, name in enumerate(root_packages):
+                if pattern_problem(name) or "." in name or "*" in name:
+                    self.problem(f"{base}.root_packages[{i}]", f"{json.dumps(name)} is not a top-level package name")
+        exclude = self.strings(table, "exclude", base) or []
+        require_owner = self.boolean(table, "require_owner", base, False)
+        kinds = {
+            kind: self.choice(table, kind, base, defaults.IMPORT_KIND_SETTINGS, "check")
+            for kind in ("type_checking_imports", "local_imports", "dynamic_imports")
+        }
+        acyclic = self.patterns(table, "acyclic", base)
+        codeowners = None
+        if "codeowners" in table:
+            codeowners = self.string(table, "codeowners", base) or None
+            if codeowners:
+                self.problem(
+                    f"{base}.codeowners",
+                    "teams from CODEOWNERS are not supported yet; declare [tool.arch_rules.teams] instead",
+                )
+        cache_dir = self.string(table, "cache_dir", base, defaults.CACHE_DIR) or defaults.CACHE_DIR
+
+        layers = [self.layer_stack(i, t) for i, t in enumerate(self.table_list(table, "layers", f"{base}.layers"))]
+        teams = self.teams(table.get("teams", {}), f"{base}.teams")
+        forbid = [self.forbid(i, t) for i, t in enumerate(self.table_list(table, "forbid", f"{base}.forbid"))]
+        independent = [
+            self.independent(i, t) for i, t in enumerate(self.table_list(table, "independent", f"{base}.independent"))
+        ]
+        rules = self.rules(table.get("rules", {}), f"{base}.rules")
+        self.check_teams(teams)
+        if self.problems:
+            raise ConfigError(self.problems)
+        return Config(
+            path=self.path,
+            root=self.path.parent,
+            source_roots=tuple(source_roots),
+            root_packages=tuple(root_packages) if root_packages is not None else None,
+            exclude=tuple(exclude),
+            require_owner=require_owner,
+            acyclic=acyclic,
+            codeowners=codeowners,
+            cache_dir=cache_dir,
+            layers=tuple(layers),
+            teams=tuple(teams),
+            forbid=tuple(forbid),
+            independent=tuple(independent),
+            rules=rules,
+            raw=table,
+            text=self.text,
+            **kinds,
+        )
+
+    def layer_stack(self, index: int, table: dict[str, Any]) -> LayerStack:
+        key = f"tool.arch_rules.layers[{index}]"
+        self.known_keys(table, LAYER_KEYS, key)
+        name = self.string(table, "name", key)
+        order = self.strings(table, "order", key, required=True) or []
+        if "order" in table and isinstance(table["order"], list) and not table["order"]:
+            self.problem(f"{key}.order", "must list at least one layer")
+        levels: list[Level] = []
+        seen: dict[str, str] = {}
+        for i, text in enumerate(order):
+            item_key = f"{key}.order[{i}]"
+            has_bar, has_colon = "|" in text, ":" in text
+            if has_bar and has_colon:
+                self.problem(item_key, f"{json.dumps(text)} mixes '|' and ':'; use one of them per level")
+                continue
+            parts = [p.strip() for p in re.split(r"[|:]", text)]
+            entries: list[LayerEntry] = []
+            for part in parts:
+                optional = part.startswith("(") and part.endswith(")")
+                module = part[1:-1].strip() if optional else part
+                why = pattern_problem(module)
+                if why:
+                    self.problem(item_key, why)
+                    continue
+                if module in seen:
+                    self.problem(item_key, f"{json.dumps(module)} is already a layer at {seen[module]}")
+                    continue
+                seen[module] = item_key
+                entries.append(LayerEntry(Pattern(module), optional, item_key))
+            if entries:
+                levels.append(Level(tuple(entries), independent=has_bar))
+        containers = self.patterns(table, "containers", key)
+        return LayerStack(
+            index=index,
+            name=name,
+            levels=tuple(levels),
+            containers=containers,
+            ignore_imports=self.ignore_imports(table, key),
+            because=self.string(table, "because", key),
+            key=key,
+        )
+
+    def teams(self, data: Any, key: str) -> list[Team]:
+        if not isinstance(data, dict):
+            self.problem(key, f"expected a table of teams, got {_type_name(data)}")
+            return []
+        out = []
+        for name, table in data.items():
+            team_key = f"{key}.{name}"
+            if not _TEAM_NAME_RE.match(name):
+                self.problem(team_key, f"{json.dumps(name)} is not a valid team name")
+            if not isinstance(table, dict):
+                self.problem(team_key, f"expected a table, got {_type_name(table)}")
+                continue
+            self.known_keys(table, TEAM_KEYS, team_key)
+            interface = self.patterns(table, "interface", team_key) if "interface" in table else None
+            depends = self.strings(table, "depends_on", team_key)
+            out.append(
+                Team(
+                    name=name,
+                    owns=self.patterns(table, "owns", team_key, required=True),
+                    interface=interface,
+                    depends_on=tuple(depends) if depends is not None else None,
+                    contact=self.string(table, "contact", team_key),
+                    because=self.string(table, "because", team_key),
+                    key=team_key,
+                )
+            )
+        return out
+
+    def check_teams(self, teams: list[Team]) -> None:
+        names = [t.name for t in teams]
+        owner_of: dict[str, str] = {}
+        for team in teams:
+            for i, dep in enumerate(team.depends_on or ()):
+                if dep not in names:
+                    self.problem(
+                        f"{team.key}.depends_on[{i}]", f"unknown team {json.dumps(dep)}{did_you_mean(dep, names)}"
+                    )
+            for i, pattern in enumerate(team.owns):
+                other = owner_of.get(pattern.text)
+                if other is not None and other != team.name:
+                    self.problem(
+                        f"{team.key}.owns[{i}]",
+                        f"{json.dumps(pattern.text)} is already owned by team {json.dumps(other)}; "
+                        "a module has one owner",
+                    )
+                owner_of.setdefault(pattern.text, team.name)
+
+    def forbid(self, index: int, table: dict[str, Any]) -> Forbid:
+        key = f"tool.arch_rules.forbid[{index}]"
+        self.known_keys(table, FORBID_KEYS, key)
+        return Forbid(
+            index=index,
+            sources=self.patterns(table, "from", key, required=True),
+            forbidden=self.patterns(table, "import", key, required=True),
+            allow_indirect=self.boolean(table, "allow_indirect", key, False),
+            ignore_imports=self.ignore_imports(table, key),
+            because=self.string(table, "because", key),
+            key=key,
+        )
+
+    def independent(self, index: int, table: dict[str, Any]) -> Independent:
+        key = f"tool.arch_rules.independent[{index}]"
+        self.known_keys(table, INDEPENDENT_KEYS, key)
+        modules = self.patterns(table, "modules", key, required=True)
+        if "modules" in table and isinstance(table["modules"], list) and 0 < len(table["modules"]) < 2:
+            self.problem(f"{key}.modules", "list at least two modules that must stay independent")
+        return Independent(
+            index=index,
+            modules=modules,
+            ignore_imports=self.ignore_imports(table, key),
+            because=self.string(table, "because", key),
+            key=key,
+        )
+
+    def rules(self, table: Any, key: str) -> RuleSettings:
+        if not isinstance(table, dict):
+            self.problem(key, f"expected a table, got {_type_name(table)}")
+            return RuleSettings()
+        self.known_keys(table, RULES_KEYS, key)
+        check = code_checker()
+        select = self.strings(table, "select", key)
+        ignore = self.strings(table, "ignore", key) or []
+        for name, values in (("select", select or []), ("ignore", ignore)):
+            for i, code in enumerate(values):
+                why = check(code)
+                if why:
+                    self.problem(f"{key}.{name}[{i}]", why)
+        severity: list[tuple[str, str]] = []
+        raw_severity = table.get("severity", {})
+        if not isinstance(raw_severity, dict):
+            self.problem(f"{key}.severity", f"expected a table of CODE = \"error\"|\"warning\", got {_type_name(raw_severity)}")
+        else:
+            for code, level in raw_severity.items():
+                why = check(code)
+                if why:
+                    self.problem(f"{key}.severity.{code}", why)
+                elif level not in defaults.SEVERITIES:
+                    shown = json.dumps(level) if isinstance(level, str) else _type_name(level)
+                    self.problem(f"{key}.severity.{code}", f'expected "error" or "warning", got {shown}')
+                else:
+                    severity.append((code, level))
+        per_file: list[tuple[str, tuple[str, ...]]] = []
+        raw_pfi = table.get("per_file_ignores", {})
+        if not isinstance(raw_pfi, dict):
+            self.problem(f"{key}.per_file_ignores", f"expected a table of GLOB = [CODES], got {_type_name(raw_pfi)}")
+        else:
+            for glob, codes in raw_pfi.items():
+                item_key = f'{key}.per_file_ignores."{glob}"'
+                if isinstance(codes, str):
+                    codes = [codes]
+                if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                    self.problem(item_key, f"expected a list of rule codes, got {_type_name(codes)}")
+                    continue
+                for i, code in enumerate(codes):
+                    why = check(code)
+                    if why:
+                        self.problem(f"{item_key}[{i}]", why)
+                per_file.append((glob, tuple(codes)))
+        baseline = self.string(table, "baseline", key, defaults.BASELINE_FILE) or defaults.BASELINE_FILE
+        return RuleSettings(
+            select=tuple(select) if select is not None else (defaults.CODE_PREFIX,),
+            ignore=tuple(ignore),
+            severity=tuple(severity),
+            per_file_ignores=tuple(per_file),
+            baseline=baseline,
+        )
+
+
+def code_checker() -> Callable[[str], str | None]:
+    """A function telling why a code or prefix in select/ignore/severity is not a known rule, if it is not."""
+    from arch_rules.rules import all_rules
+
+    codes = list(all_rules())
+
+    def check(code: str) -> str | None:
+        if not isinstance(code, str):
+            return f"expected a rule code, got {_type_name(code)}"
+        if any(known.startswith(code) for known in codes) and code:
+            return None
+        return f"unknown rule code {json.dumps(code)}{did_you_mean(code, codes)}"
+
+    return check
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+# ----------------------------------------------------------------------------------------------------
+# locating a key's value in the file, for findings about the configuration (ARC001, ARC004)
+
+
+def _locate(text: str, key: str, value: str | None) -> int:
+    """Line of ``value`` (a quoted string) inside the table that ``key`` lives in; best effort."""
+    lines = text.splitlines()
+    start = _table_start(lines, key)
+    leaf = re.sub(r"\[\d+\]$", "", key.rsplit(".", 1)[-1])
+    if value is not None:
+        quoted = (json.dumps(value), f"'{value}'")
+        for number in range(start, len(lines)):
+            line = lines[number]
+            if number > start and _is_header(line):
+                break
+            if any(q in line for q in quoted):
+                return number + 1
+    for number in range(start, len(lines)):
+        if re.match(rf"^\s*{re.escape(leaf)}\s*=", lines[number]):
+            return number + 1
+    return start + 1 if start < len(lines) else 1
+
+
+def _is_header(line: str) -> bool:
+    return bool(re.match(r"^\s*\[", line))
+
+
+def _table_start(lines: list[str], key: str) -> int:
+    """Index of the header line of the table holding ``key`` (e.g. the 2nd ``[[tool.arch_rules.layers]]``)."""
+    parts = key.split(".")
+    # tool.arch_rules.layers[1].order[0] -> array table "tool.arch_rules.layers", occurrence 1
+    for depth in range(len(parts), 1, -1):
+        prefix = ".".join(parts[:depth])
+        m = re.match(r"^(.*)\[(\d+)\]$", prefix)
+        if m:
+            name, occurrence = m.group(1), int(m.group(2))
+            seen = -1
+            for number, line in enumerate(lines):
+                if re.match(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", line):
+                    seen += 1
+                    if seen == occurrence:
+                        return number
+            continue
+        plain = re.sub(r'\."([^"]*)"', r".\1", prefix)
+        for number, line in enumerate(lines):
+            if re.match(rf"^\s*\[\s*{re.escape(plain)}\s*\]", line):
+                return number
+    for number, line in enumerate(lines):
+        if re.match(r"^\s*\[\s*tool\.arch_rules\s*\]", line):
+            return number
+    return 0

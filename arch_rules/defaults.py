@@ -1,0 +1,59 @@
+"""Every default, name and pattern arch-rules relies on, in one place (after flake8's ``defaults.py``)."""
+
+from __future__ import annotations
+
+import re
+
+#: Prefix of every rule code; also the flake8 entry-point name.
+CODE_PREFIX = "ARC"
+
+#: The table in pyproject.toml that holds the declaration.
+CONFIG_TABLE = ("tool", "arch_rules")
+CONFIG_FILE = "pyproject.toml"
+
+#: Folders never walked, whatever ``exclude`` says.
+ALWAYS_EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".eggs",
+        "build",
+        "dist",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".arch_rules_cache",
+        ".import_linter_cache",
+    }
+)
+
+#: Where the cache lives, relative to the project root.
+CACHE_DIR = ".arch_rules_cache"
+
+#: Default baseline file (used by ``check`` only when it exists).
+BASELINE_FILE = ".arch-rules-baseline.json"
+
+SEVERITIES = ("error", "warning")
+DEFAULT_SEVERITY = "error"
+
+IMPORT_KIND_SETTINGS = ("check", "ignore")
+
+#: Below this many files to parse, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+#: ``# noqa``, ``# noqa: ARC102, ARC105 -- reason``. Codes are flake8-style (letters then digits);
+#: whatever follows the codes is the reason. Matched per physical line, as flake8 does.
+NOQA_RE = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+#: Documentation of the rules, for SARIF ``helpUri`` and messages.
+DOCS_RULES_URL = "https://github.com/arch-rules/arch-rules/blob/main/docs/rules.md"

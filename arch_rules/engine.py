@@ -1,0 +1,438 @@
+"""Orchestration: configuration → project → facts per file (cached, parallel) → rules → findings →
+suppression, selection, severity, baseline. Knows nothing of terminals or argument parsing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from arch_rules import __version__, defaults
+from arch_rules.cache import Cache, content_hash
+from arch_rules.config import Config, load
+from arch_rules.errors import ConfigError, UsageError
+from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract
+from arch_rules.findings import Finding, Report
+from arch_rules.project import Module, Project, discover, import_matches
+from arch_rules.rules import boundaries, interfaces, modules
+
+
+@dataclass(frozen=True)
+class Options:
+    start: Path = field(default_factory=Path.cwd)
+    config: Path | None = None
+    #: Limit which files are reported (files or folders); the analysis is always whole.
+    paths: tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    graph: bool = True
+    jobs: int | None = None
+    cache: bool = True
+    #: A baseline file; None: the configured default when it exists; "" : none.
+    baseline: str | None = None
+    #: Only files git tracks are part of the project (pre-commit runs).
+    git_only: bool = False
+
+
+@dataclass
+class Run:
+    """Everything one run has read; adapters (fix, graph, contracts) reuse it instead of reading again."""
+
+    config: Config
+    project: Project
+    report: Report
+    data: dict[str, bytes] = field(default_factory=dict)
+
+
+def prepare(options: Options) -> tuple[Config, Project]:
+    config = load(options.config, options.start)
+    project = discover(config, git_only=options.git_only or bool(os.environ.get("PRE_COMMIT")))
+    conflicts = project.ownership_conflicts()
+    if conflicts:
+        raise ConfigError(conflicts)
+    interface_problems = _interface_ownership(project)
+    if interface_problems:
+        raise ConfigError(interface_problems)
+    return config, project
+
+
+def run(options: Options) -> Report:
+    return run_full(options).report
+
+
+def run_full(options: Options) -> Run:
+    config, project = prepare(options)
+    cache = Cache(config.root / config.cache_dir, enabled=options.cache)
+    data, hashes = _read_all(project)
+    key = content_hash(
+        "\0".join(
+            [__version__, config.digest, str(options.graph), *(f"{rel}:{h}" for rel, h in sorted(hashes.items()))]
+        ).encode()
+    )
+    cached = cache.read("result")
+    if isinstance(cached, dict) and cached.get("key") == key:
+        findings = cached["findings"]
+        project.facts = cached["facts"]
+    else:
+        facts = _facts(project, data, hashes, cache, options.jobs)
+        project.facts = facts
+        findings = _analyse(project, options)
+        cache.write("result", {"key": key, "findings": findings, "facts": facts})
+    report = _report(project, findings, options)
+    return Run(config, project, report, data)
+
+
+# ----------------------------------------------------------------------------------------------------
+# reading
+
+
+def _read_all(project: Project) -> tuple[dict[str, bytes], dict[str, str]]:
+    data: dict[str, bytes] = {}
+    hashes: dict[str, str] = {}
+    for module in project.modules.values():
+        try:
+            content = module.path.read_bytes()
+        except OSError as exc:
+            content = b""
+            hashes[module.relpath] = f"unreadable:{exc}"
+        else:
+            hashes[module.relpath] = content_hash(content)
+        data[module.relpath] = content
+    return data, hashes
+
+
+def _facts(
+    project: Project, data: dict[str, bytes], hashes: dict[str, str], cache: Cache, jobs: int | None
+) -> dict[str, FileFacts]:
+    known = cache.read("facts")
+    if not isinstance(known, dict):
+        known = {}
+    result: dict[str, FileFacts] = {}
+    todo: list[Module] = []
+    for module in project.modules.values():
+        digest = hashes[module.relpath]
+        hit = known.get(digest)
+        if isinstance(hit, FileFacts):
+            result[module.name] = hit
+        elif digest.startswith("unreadable:"):
+            result[module.name] = FileFacts(syntax_error=(1, 1, f"cannot be read ({digest[11:]})"))
+        else:
+            todo.append(module)
+    if todo:
+        for module, facts in zip(todo, _extract_many([data[m.relpath] for m in todo], jobs), strict=True):
+            result[module.name] = facts
+        fresh = {hashes[m.relpath]: result[m.name] for m in project.modules.values()}
+        cache.write("facts", fresh)
+    return result
+
+
+def _extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
+    workers = jobs if jobs else (os.cpu_count() or 1)
+    if workers <= 1 or len(contents) < defaults.PARALLEL_THRESHOLD:
+        return [extract(c) for c in contents]
+    chunk = max(8, len(contents) // (workers * 4))
+    try:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(extract, contents, chunksize=chunk))
+    except (OSError, RuntimeError):  # no processes to be had here: do it in this one
+        return [extract(c) for c in contents]
+
+
+# ----------------------------------------------------------------------------------------------------
+# analysis
+
+
+def _analyse(project: Project, options: Options) -> list[Finding]:
+    findings: list[Finding] = []
+    for name in sorted(project.modules):
+        module = project.modules[name]
+        facts = project.facts[name]
+        findings.extend(modules.check(project, module, facts))
+        findings.extend(boundaries.check(project, module, facts))
+        findings.extend(interfaces.check(project, module, facts))
+    findings.extend(configuration_findings(project))
+    if options.graph:
+        from arch_rules import contracts
+
+        findings.extend(contracts.check(project))
+    return findings
+
+
+def _interface_ownership(project: Project) -> list[str]:
+    problems = []
+    for team in project.config.teams:
+        for i, pattern in enumerate(team.interface or ()):
+            for name in project.all_names():
+                if pattern.matches(name) and project.team_of(name) is not team:
+                    owner = project.team_of(name)
+                    problems.append(
+                        f"{project.config.display_path}: {team.key}.interface[{i}]: {name} is owned by "
+                        f"{'team ' + owner.name if owner else 'no team'}, not team {team.name}; "
+                        "an interface may only name modules the team owns"
+                    )
+                    break
+    return problems
+
+
+def configuration_findings(project: Project) -> Iterator[Finding]:
+    """ARC001 (a pattern that matches nothing) and ARC004 (an exception no import needs)."""
+    config = project.config
+    path = _config_relpath(config)
+
+    def finding(code: str, key: str, value: str, message: str) -> Finding:
+        return Finding(code, message, path, line=config.line_of(key, value), column=1, snippet=f"{key}={value}")
+
+    def unknown(key: str, text: str, covers: bool = True) -> Finding | None:
+        from arch_rules.patterns import Pattern
+
+        pattern = Pattern(text)
+        hit = project.any_covered(pattern) if covers else project.any_matched(pattern)
+        if hit:
+            return None
+        return finding(
+            "ARC001",
+            key,
+            text,
+            f"{key}: {text!r} matches no module of the project (a typo, or the code moved); "
+            "fix the pattern or remove it",
+        )
+
+    out: list[Finding] = []
+
+    def add(item: Finding | None) -> None:
+        if item is not None:
+            out.append(item)
+
+    for team in config.teams:
+        for i, p in enumerate(team.owns):
+            add(unknown(f"{team.key}.owns[{i}]", p.text))
+        for i, p in enumerate(team.interface or ()):
+            add(unknown(f"{team.key}.interface[{i}]", p.text, covers=False))
+    for rule in config.forbid:
+        for i, p in enumerate(rule.sources):
+            add(unknown(f"{rule.key}.from[{i}]", p.text))
+        for i, p in enumerate(rule.forbidden):
+            if project.is_first_party(p.top) or p.top in ("*", "**"):
+                add(unknown(f"{rule.key}.import[{i}]", p.text))
+    for group in config.independent:
+        for i, p in enumerate(group.modules):
+            add(unknown(f"{group.key}.modules[{i}]", p.text))
+    for i, p in enumerate(config.acyclic):
+        add(unknown(f"tool.arch_rules.acyclic[{i}]", p.text, covers=False))
+    for stack in config.layers:
+        containers = project.containers(stack) if stack.containers else []
+        for i, c in enumerate(stack.containers):
+            add(unknown(f"{stack.key}.containers[{i}]", c.text, covers=False))
+        for level in stack.levels:
+            for entry in level.entries:
+                if stack.containers:
+                    missing = [
+                        c for c in containers if not project.any_covered(_pattern(f"{c}.{entry.pattern.text}"))
+                    ]
+                    if missing and not entry.optional and containers:
+                        out.append(
+                            finding(
+                                "ARC001",
+                                entry.key,
+                                entry.pattern.text,
+                                f"{entry.key}: layer {entry.pattern.text!r} is missing from container"
+                                f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}; create it, fix the name, "
+                                f'or mark it optional as "({entry.pattern.text})"',
+                            )
+                        )
+                elif not entry.optional:
+                    add(unknown(entry.key, entry.pattern.text))
+    # ignore_imports: a module that does not exist is ARC001; an entry no import uses is ARC004.
+    used = _used_ignores(project)
+    for entry in config.ignored_imports():
+        broken = False
+        for side in (entry.importer, entry.imported):
+            if side is entry.imported and not (project.is_first_party(side.top) or side.top in ("*", "**")):
+                continue
+            if not project.any_matched(side):
+                out.append(
+                    finding(
+                        "ARC001",
+                        entry.key,
+                        entry.text,
+                        f"{entry.key}: {side.text!r} in {entry.text!r} matches no module of the project; "
+                        "fix the exception or remove it",
+                    )
+                )
+                broken = True
+                break
+        if not broken and entry.key not in used:
+            out.append(
+                finding(
+                    "ARC004",
+                    entry.key,
+                    entry.text,
+                    f"{entry.key}: the exception {entry.text!r} matches no import of the project any more; "
+                    "remove it so the list of exceptions only shrinks",
+                )
+            )
+    yield from out
+
+
+def _pattern(text: str):  # type: ignore[no-untyped-def]
+    from arch_rules.patterns import Pattern
+
+    return Pattern(text)
+
+
+def _used_ignores(project: Project) -> set[str]:
+    entries = project.config.ignored_imports()
+    if not entries:
+        return set()
+    used: set[str] = set()
+    for name, facts in project.facts.items():
+        for fact in facts.imports:
+            if not project.counts(fact):
+                continue
+            for target in project.targets(name, fact):
+                candidates = [target.module]
+                if not target.first_party:
+                    candidates += [f"{target.module}.{n}" for n in target.names]
+                for entry in entries:
+                    if entry.key in used:
+                        continue
+                    if any(import_matches(entry, name, c, target.first_party) for c in candidates):
+                        used.add(entry.key)
+    return used
+
+
+def _config_relpath(config: Config) -> str:
+    try:
+        return config.path.relative_to(config.root).as_posix()
+    except ValueError:
+        return config.path.name
+
+
+# ----------------------------------------------------------------------------------------------------
+# suppression, selection, severity, paths, baseline
+
+
+def _report(project: Project, findings: list[Finding], options: Options) -> Report:
+    config = project.config
+    select = options.select if options.select is not None else config.rules.select
+    ignore = (*config.rules.ignore, *options.ignore)
+    severity = dict(config.rules.severity)
+    per_file = [
+        (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes) for glob, codes in config.rules.per_file_ignores
+    ]
+    noqa_by_path = {m.relpath: project.facts[m.name].noqa for m in project.modules.values()}
+    noqa_by_path[_config_relpath(config)] = _noqa_comments(config.text.splitlines())
+
+    kept = _apply_noqa(findings, noqa_by_path)
+
+    def selected(code: str) -> bool:
+        best_select = max((len(p) for p in select if code.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+        return best_select > best_ignore
+
+    def per_file_ignored(finding: Finding) -> bool:
+        return any(
+            spec.match_file(finding.path) and any(finding.code.startswith(c) for c in codes) for spec, codes in per_file
+        )
+
+    def level(code: str) -> str:
+        best = max((p for p in severity if code.startswith(p)), key=len, default=None)
+        return severity[best] if best else defaults.DEFAULT_SEVERITY
+
+    result = [
+        f.with_severity(level(f.code)) for f in kept if selected(f.code) and not per_file_ignored(f)
+    ]
+    result = _limit_to_paths(project, result, options)
+    report = Report(files_checked=len(project.modules), modules=len(project.modules))
+    result = _apply_baseline(project, result, options, report)
+    report.findings = sorted(set(result), key=Finding.sort_key)
+    return report
+
+
+def _apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, ...]]) -> list[Finding]:
+    """``# noqa`` as flake8 reads it, plus ARC403 for suppressions of ARC codes that give no reason."""
+    kept: list[Finding] = []
+    reasonless: dict[tuple[str, int], Noqa] = {}
+    for path, comments in noqa_by_path.items():
+        for comment in comments:
+            if comment.codes and any(c.startswith(defaults.CODE_PREFIX) for c in comment.codes) and not comment.reason:
+                reasonless[(path, comment.line)] = comment
+    for finding in findings:
+        comments = noqa_by_path.get(finding.path, ())
+        last = finding.end_line or finding.line
+        suppressed = False
+        for comment in comments:
+            if not finding.line <= comment.line <= last:
+                continue
+            if comment.codes is None:
+                suppressed = True
+                reasonless[(finding.path, comment.line)] = comment
+            elif any(finding.code.startswith(code) for code in comment.codes):
+                suppressed = True
+        if not suppressed:
+            kept.append(finding)
+    for (path, line), comment in sorted(reasonless.items()):
+        what = "codes " + ", ".join(comment.codes) if comment.codes else "every check (a bare noqa)"
+        kept.append(
+            Finding(
+                "ARC403",
+                f"this # noqa suppresses {what} without a reason; write why after the codes "
+                "(# noqa: ARC102 -- reason), so the exception can be reviewed",
+                path,
+                line=line,
+                column=comment.column,
+                snippet=f"noqa {what}",
+            )
+        )
+    return kept
+
+
+def _limit_to_paths(project: Project, findings: list[Finding], options: Options) -> list[Finding]:
+    if not options.paths:
+        return findings
+    root = project.root.resolve()
+    files: set[str] = set()
+    folders: list[str] = []
+    for raw in options.paths:
+        path = Path(raw)
+        absolute = (Path.cwd() / path).resolve() if not path.is_absolute() else path.resolve()
+        if not absolute.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{raw}: outside the project root {root}") from None
+        if absolute.is_dir():
+            folders.append("" if rel == "." else rel + "/")
+        else:
+            files.add(rel)
+    return [f for f in findings if f.path in files or any(f.path.startswith(d) for d in folders)]
+
+
+def _apply_baseline(project: Project, findings: list[Finding], options: Options, report: Report) -> list[Finding]:
+    if options.baseline == "":
+        return findings
+    if options.baseline is not None:
+        path = Path(options.baseline)
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        if not path.exists():
+            raise UsageError(f"{options.baseline}: baseline file not found (write one with `arch-rules baseline`)")
+    else:
+        path = project.root / project.config.rules.baseline
+        if not path.exists():
+            return findings
+    from arch_rules import baseline
+
+    kept, hidden, stale = baseline.apply(baseline.load(path), findings, limited=bool(options.paths))
+    report.baselined = hidden
+    report.stale_baseline = stale
+    return kept

@@ -1,0 +1,74 @@
+"""The text format: what a person reads in a terminal, and what editors and problem matchers parse.
+
+Each finding is exactly ``path:line:col: CODE message`` (DESIGN §5) -- the shape flake8, ruff and
+compilers use, so terminals make it clickable and regexes written for those tools work. Severity is not on
+the line (that would change the shape); the summary counts errors and warnings separately. Everything
+after the findings is prose for the reader, with the one-line summary last, where a reader of a long log
+looks first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from arch_rules.findings import Report
+from arch_rules.formats import (
+    FormatContext,
+    count_phrase,
+    display_path,
+    one_line,
+    plural,
+    rule_name,
+    severity_counts,
+    sorted_findings,
+    span,
+)
+
+
+def render(report: Report, ctx: FormatContext) -> str:
+    lines: list[str] = []
+    findings = sorted_findings(report)
+    for finding in findings:
+        where = span(finding)
+        path = _path(display_path(finding.path, ctx))
+        lines.append(f"{path}:{where.line}:{where.column}: {finding.code} {one_line(finding.message)}")
+
+    if ctx.statistics and findings:
+        counts = Counter(finding.code for finding in findings)
+        for code in sorted(counts):
+            name = rule_name(code, ctx)
+            lines.append(f"{counts[code]:<5} {code}" + (f" {name}" if name else ""))
+
+    lines.extend(stale_baseline_line(entry) for entry in report.stale_baseline)
+    lines.extend(f"note: {one_line(note)}" for note in report.notes)
+    if report.baselined:
+        lines.append(f"{plural(report.baselined, 'finding')} hidden by the baseline.")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    """``Found 3 errors and 1 warning (12 files checked).`` / ``All checks passed (12 files checked).``
+
+    A clean run over zero files says so rather than "passed": a configuration that covers nothing must
+    never look like a pass (DESIGN §7).
+    """
+    files = f"{plural(report.files_checked, 'file')} checked"
+    if report.findings:
+        errors, warnings = severity_counts(report.findings)
+        return f"Found {count_phrase(errors, warnings)} ({files})."
+    if report.files_checked == 0:
+        return "No findings, but no files were checked."
+    return f"All checks passed ({files})."
+
+
+def stale_baseline_line(entry: dict[str, str]) -> str:
+    """One line per baseline entry that no longer occurs, so the baseline file can only shrink."""
+    parts = [str(entry.get(key) or "") for key in ("code", "path", "imported")]
+    described = " ".join(one_line(part) for part in parts if part) or str(entry.get("fingerprint", "?"))
+    return f"stale baseline entry: {described} (no longer occurs; remove it)"
+
+
+def _path(path: str) -> str:
+    """A path that cannot break the line: a newline in a file name is shown as ``\\n``."""
+    return path.replace("\r", "\\r").replace("\n", "\\n")

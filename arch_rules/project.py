@@ -1,0 +1,378 @@
+"""The project model: which files are modules of the project, what each module is called, which team owns
+it, which layer it sits in, which modules are interfaces; and how an import statement resolves to modules.
+
+Pure: it reads the file tree (names only, never contents) and the configuration.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from arch_rules import defaults
+from arch_rules.config import Config, IgnoredImport, LayerStack, Team
+from arch_rules.errors import ConfigError
+from arch_rules.facts import FileFacts, ImportFact
+from arch_rules.patterns import Pattern
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    path: Path  # absolute
+    relpath: str  # relative to the project root, "/" separators
+    is_package: bool  # an __init__.py
+
+
+@dataclass(frozen=True)
+class Target:
+    """A module an import statement imports, with the names it takes from it (for ``from`` imports)."""
+
+    module: str
+    names: tuple[str, ...] = ()
+    first_party: bool = True
+
+
+@dataclass(frozen=True)
+class LayerPlace:
+    stack: LayerStack
+    container: str  # "" without containers
+    level: int  # 0 is the highest
+    entry: str  # the full module name of the entry (container-prefixed)
+    independent: bool
+
+
+class Project:
+    """Modules of the project under the configuration's source roots and root packages."""
+
+    def __init__(self, config: Config, modules: dict[str, Module], namespaces: set[str]) -> None:
+        self.config = config
+        self.root = config.root
+        self.modules = modules
+        self.namespaces = namespaces
+        self.by_path = {m.relpath: m for m in modules.values()}
+        self.root_packages = tuple(sorted({name.split(".")[0] for name in (*modules, *namespaces)}))
+        self._top = frozenset(self.root_packages)
+        self._containers: dict[int, list[str]] = {}
+        #: Facts of every module read in this run (filled by the engine; rules that look across files,
+        #: such as ARC102's "which interface exports this name", read them here).
+        self.facts: dict[str, FileFacts] = {}
+
+    # -- names ---------------------------------------------------------------------------------------
+
+    def all_names(self) -> Iterable[str]:
+        yield from self.modules
+        yield from self.namespaces
+
+    def exists(self, name: str) -> bool:
+        return name in self.modules or name in self.namespaces
+
+    def is_first_party(self, name: str) -> bool:
+        return name.split(".", 1)[0] in self._top
+
+    def any_covered(self, pattern: Pattern) -> bool:
+        return any(pattern.covers(name) for name in self.all_names())
+
+    def any_matched(self, pattern: Pattern) -> bool:
+        return any(pattern.matches(name) for name in self.all_names())
+
+    # -- teams -----------------------------------------------------------------------------------------
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one Project per run; the cache dies with it
+    def team_of(self, name: str) -> Team | None:
+        best: tuple[tuple[int, int], Team] | None = None
+        for team in self.config.teams:
+            for pattern in team.owns:
+                if pattern.covers(name) and (best is None or pattern.specificity > best[0]):
+                    best = (pattern.specificity, team)
+        return best[1] if best else None
+
+    def ownership_conflicts(self) -> list[str]:
+        """Modules two teams claim equally specifically (a configuration error)."""
+        problems = []
+        for name in sorted(self.all_names()):
+            claims: dict[tuple[int, int], set[str]] = {}
+            for team in self.config.teams:
+                for pattern in team.owns:
+                    if pattern.covers(name):
+                        claims.setdefault(pattern.specificity, set()).add(team.name)
+            if claims:
+                top = claims[max(claims)]
+                if len(top) > 1:
+                    problems.append(
+                        f"{self.config.display_path}: tool.arch_rules.teams: module {name} is owned equally by "
+                        f"teams {', '.join(sorted(top))}; make one pattern more specific"
+                    )
+        return problems
+
+    def owned_packages(self, team: Team) -> list[str]:
+        """The packages an ``owns`` pattern matches exactly (the default interface, ARC401)."""
+        return sorted(name for name in self.all_names() if any(p.matches(name) for p in team.owns))
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019
+    def is_interface(self, name: str) -> bool:
+        team = self.team_of(name)
+        if team is None:
+            return False
+        if team.interface is None:
+            return any(p.matches(name) for p in team.owns)
+        return any(p.matches(name) for p in team.interface)
+
+    def interface_modules(self, team: Team) -> list[str]:
+        return sorted(name for name in self.modules if self.team_of(name) is team and self.is_interface(name))
+
+    # -- layers ----------------------------------------------------------------------------------------
+
+    def containers(self, stack: LayerStack) -> list[str]:
+        if stack.index not in self._containers:
+            self._containers[stack.index] = sorted(
+                {name for name in self.all_names() for c in stack.containers if c.matches(name)}
+            )
+        return self._containers[stack.index]
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019
+    def layer_of(self, name: str, stack: LayerStack) -> LayerPlace | None:
+        """Where ``name`` sits in ``stack``: the most specific entry covering it (DESIGN §2, layers)."""
+        prefixes = self.containers(stack) if stack.containers else [""]
+        best: tuple[tuple[int, int], LayerPlace] | None = None
+        for container in prefixes:
+            if container and not (name == container or name.startswith(container + ".")):
+                continue
+            for level_index, level in enumerate(stack.levels):
+                for entry in level.entries:
+                    full = f"{container}.{entry.pattern.text}" if container else entry.pattern.text
+                    pattern = _pattern(full)
+                    if pattern.covers(name):
+                        spec = pattern.specificity
+                        if best is None or spec > best[0]:
+                            best = (
+                                spec,
+                                LayerPlace(stack, container, level_index, _entry_name(full, name), level.independent),
+                            )
+        return best[1] if best else None
+
+    # -- imports ---------------------------------------------------------------------------------------
+
+    def package_of(self, importer: str) -> str:
+        module = self.modules.get(importer)
+        if module is not None and module.is_package:
+            return importer
+        return importer.rpartition(".")[0]
+
+    def targets(self, importer: str, fact: ImportFact) -> list[Target]:
+        """The modules an import statement imports (DESIGN §2, "An import of module M")."""
+        base = fact.module
+        if fact.level:
+            if fact.form == "dynamic" and fact.package not in (None, "__package__"):
+                package = fact.package or ""
+            else:
+                package = self.package_of(importer)
+            parts = package.split(".") if package else []
+            up = fact.level - 1
+            if up > len(parts) or not parts:
+                return []
+            anchor = ".".join(parts[: len(parts) - up]) if up else package
+            base = f"{anchor}.{fact.module}" if fact.module else anchor
+        if not base:
+            return []
+        if fact.form != "from":
+            return [Target(base, (), self.is_first_party(base))]
+        if not self.is_first_party(base):
+            names = tuple(n for n, _ in fact.names if n != "*")
+            return [Target(base, names, False)]
+        out: list[Target] = []
+        plain: list[str] = []
+        for name, _alias in fact.names:
+            full = f"{base}.{name}"
+            if name != "*" and self.exists(full):
+                out.append(Target(full, (), True))
+            else:
+                plain.append(name)
+        if plain:
+            out.insert(0, Target(base, tuple(plain), True))
+        return out
+
+    def counts(self, fact: ImportFact) -> bool:
+        """Whether the configuration checks imports of this kind."""
+        cfg = self.config
+        if fact.type_checking and cfg.type_checking_imports == "ignore":
+            return False
+        if fact.local and cfg.local_imports == "ignore":
+            return False
+        if fact.dynamic and cfg.dynamic_imports == "ignore":
+            return False
+        return True
+
+    def ignored(self, entries: tuple[IgnoredImport, ...], importer: str, imported: str) -> IgnoredImport | None:
+        for entry in entries:
+            if import_matches(entry, importer, imported, self.is_first_party(imported)):
+                return entry
+        return None
+
+
+def import_matches(entry: IgnoredImport, importer: str, imported: str, first_party: bool) -> bool:
+    if not entry.importer.matches(importer):
+        return False
+    if entry.imported.matches(imported):
+        return True
+    # A third-party imported side compares on its top-level package, as import-linter does.
+    return not first_party and entry.imported.matches(imported.split(".", 1)[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(text: str) -> Pattern:
+    return Pattern(text)
+
+
+def _entry_name(pattern_text: str, name: str) -> str:
+    """The entry a module falls under, as a module name (wildcard segments filled from ``name``)."""
+    if "*" not in pattern_text:
+        return pattern_text
+    segments = pattern_text.split(".")
+    if "**" in segments:
+        return pattern_text
+    return ".".join(name.split(".")[: len(segments)])
+
+
+# ----------------------------------------------------------------------------------------------------
+# discovery
+
+
+def discover(config: Config, git_only: bool = False) -> Project:
+    """Walk the source roots and name every module of the project (DESIGN §2, precise semantics)."""
+    root = config.root
+    exclude = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude) if config.exclude else None
+    tracked = _git_files(root) if git_only else None
+    wanted = set(config.root_packages) if config.root_packages is not None else None
+    modules: dict[str, Module] = {}
+    namespaces: set[str] = set()
+    problems: list[str] = []
+    for source_root in config.source_roots:
+        base = (root / source_root).resolve()
+        if not base.is_dir():
+            problems.append(
+                f"{config.display_path}: tool.arch_rules.source_roots: folder {source_root!r} does not exist"
+            )
+            continue
+        try:
+            entries = sorted(os.scandir(base), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(f"{config.display_path}: tool.arch_rules.source_roots: cannot read {source_root!r}: {exc}")
+            continue
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False) or entry.name in defaults.ALWAYS_EXCLUDED_DIRS:
+                continue
+            if not entry.name.isidentifier():
+                continue
+            is_regular = os.path.isfile(os.path.join(entry.path, "__init__.py"))
+            if wanted is None and not is_regular:
+                continue  # by default only regular packages are root packages
+            if wanted is not None and entry.name not in wanted:
+                continue
+            _walk_package(Path(entry.path), entry.name, is_regular, root, exclude, tracked, modules, namespaces)
+    if problems:
+        raise ConfigError(problems)
+    if wanted is not None:
+        found = {name.split(".")[0] for name in (*modules, *namespaces)}
+        missing = sorted(wanted - found)
+        if missing:
+            roots = ", ".join(config.source_roots)
+            raise ConfigError(
+                [
+                    f"{config.display_path}: tool.arch_rules.root_packages: package {name!r} not found in "
+                    f"source roots ({roots})"
+                    for name in missing
+                ]
+            )
+    if not modules:
+        roots = ", ".join(config.source_roots)
+        raise ConfigError(
+            [
+                f"{config.display_path}: tool.arch_rules: the configuration covers no Python module "
+                f"(source_roots: {roots}; root_packages: {', '.join(config.root_packages or ()) or 'every package'}); "
+                "nothing would be checked"
+            ]
+        )
+    return Project(config, modules, namespaces)
+
+
+def _walk_package(
+    folder: Path,
+    name: str,
+    is_regular: bool,
+    root: Path,
+    exclude: pathspec.PathSpec | None,
+    tracked: set[str] | None,
+    modules: dict[str, Module],
+    namespaces: set[str],
+) -> None:
+    rel_folder = _relative(folder, root)
+    if rel_folder is not None and exclude is not None and exclude.match_file(rel_folder + "/"):
+        return
+    if not is_regular:
+        namespaces.add(name)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name in defaults.ALWAYS_EXCLUDED_DIRS or entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.isidentifier():
+                continue
+            child_regular = os.path.isfile(os.path.join(entry.path, "__init__.py"))
+            # Inside a regular package a folder without __init__.py is not part of the project (grimp).
+            if is_regular and not child_regular:
+                continue
+            _walk_package(Path(entry.path), f"{name}.{entry.name}", child_regular, root, exclude, tracked, modules, namespaces)
+        elif entry.name.endswith(".py") and entry.is_file():
+            stem = entry.name[:-3]
+            if stem != "__init__" and not stem.isidentifier():
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    path.resolve().relative_to(root)
+                except (ValueError, OSError):
+                    continue  # a link out of the project
+            rel = _relative(path, root)
+            if rel is None:
+                continue
+            if exclude is not None and exclude.match_file(rel):
+                continue
+            if tracked is not None and rel not in tracked:
+                continue
+            module_name = name if stem == "__init__" else f"{name}.{stem}"
+            modules[module_name] = Module(module_name, path, rel, stem == "__init__")
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return None
+
+
+def _git_files(root: Path) -> set[str] | None:
+    """Files git tracks under ``root`` (relative paths), or None when git cannot tell."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--", "."],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {p for p in done.stdout.decode("utf-8", "replace").split("\0") if p}
