@@ -146,6 +146,8 @@ def _noqa_comments(lines: list[str]) -> tuple[Noqa, ...]:
         codes = tuple(c.upper() for c in codes_text.replace(",", " ").split()) if codes_text else None
         reason = match.group("rest").strip()
         reason = reason.lstrip("-—–:").strip()
+        if reason.startswith("#"):
+            reason = ""  # another comment (`# type: ignore`, a marker), not a reason
         found.append(Noqa(number, match.start() + 1, codes, reason))
     return tuple(found)
 
@@ -485,3 +487,14 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool, overlo
         unannotated=tuple(missing),
         overload_implementation=is_impl,
     )
+
+
+def extract_tree(tree: ast.Module, lines: list[str]) -> FileFacts:
+    """The facts of a file another tool has already parsed (flake8 hands plugins its ``ast`` and lines).
+
+    Same facts as ``extract`` for the same source, without a second parse; ``lines`` may keep their line
+    endings (flake8's do).
+    """
+    stripped = [line.rstrip("\r\n") for line in lines]
+    noqa = _noqa_comments(stripped) if any("noqa" in line.lower() for line in stripped) else ()
+    return _Reader(stripped).read(tree, noqa)
