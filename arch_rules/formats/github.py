@@ -90,7 +90,9 @@ def render(report: Report, ctx: FormatContext) -> str:
         )
         lines.append(
             "::notice title=arch-rules::"
-            + escape_data(f"{what}; remove them from the baseline file (listed in the job summary)")
+            + escape_data(
+                f"{what}; remove {'it' if stale == 1 else 'them'} from the baseline (see the job summary)"
+            )
         )
     lines.extend(f"::notice title=arch-rules::{escape_data(one_line(note))}" for note in report.notes)
     return "".join(line + "\n" for line in lines)
@@ -144,8 +146,8 @@ def _team_rule_table(findings: list[Finding], ctx: FormatContext) -> list[str]:
         counts[(finding.team or "", finding.code)][0 if is_error(finding) else 1] += 1
     rows = ["| Team | Rule | Errors | Warnings |", "|---|---|---:|---:|"]
     for (team, code), (n_errors, n_warnings) in sorted(counts.items()):
-        team_cell = _md_cell(team) if team else "*(none)*"
-        rows.append(f"| {team_cell} | {_md_cell(rule_title(code, ctx))} | {n_errors} | {n_warnings} |")
+        team_cell = _md_text(team) if team else "*(none)*"
+        rows.append(f"| {team_cell} | {_md_text(rule_title(code, ctx))} | {n_errors} | {n_warnings} |")
     return rows
 
 
@@ -155,7 +157,7 @@ def _findings_table(findings: list[Finding], ctx: FormatContext) -> list[str]:
     for index, finding in enumerate(findings):
         where = span(finding)
         location = _code_span(f"{display_path(finding.path, ctx)}:{where.line}:{where.column}")
-        row = f"| {location} | {finding.code} | {finding.severity} | {_md_cell(finding.message)} |"
+        row = f"| {location} | {finding.code} | {finding.severity} | {_md_text(finding.message)} |"
         size = len(row.encode("utf-8")) + 1
         if used + size > SUMMARY_LIST_BUDGET:
             rest = len(findings) - index
@@ -206,13 +208,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
 
 
 def _md_text(text: str) -> str:
-    """Text shown literally in GitHub Markdown: punctuation that would format is backslash-escaped
-    (module paths like ``__init__`` would otherwise turn bold)."""
+    """Text shown literally in GitHub Markdown, also inside a table cell: punctuation that would format
+    is backslash-escaped (``__init__`` would otherwise turn bold, a ``|`` would split the cell)."""
     return _MD_SPECIAL.sub(r"\\\1", one_line(text))
-
-
-def _md_cell(text: str) -> str:
-    return _md_text(text)
 
 
 def _code_span(text: str) -> str:

@@ -1,0 +1,119 @@
+"""Every import form of DESIGN §2 resolves to the right module, with the right kind and position."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import arch_rules
+
+CONFIG = """\
+[tool.arch_rules]
+source_roots = ["src"]
+type_checking_imports = "{tc}"
+local_imports = "{local}"
+dynamic_imports = "{dyn}"
+
+[[tool.arch_rules.forbid]]
+from = ["app.low"]
+import = ["app.high", "thirdparty.sub"]
+"""
+
+HIGH = {
+    "src/app/__init__.py": "",
+    "src/app/high/__init__.py": "VALUE = 1\n",
+    "src/app/high/views.py": "",
+    "src/app/low/__init__.py": "",
+}
+
+
+def findings(tmp_path: Path, source: str, tc: str = "check", local: str = "check", dyn: str = "check") -> set[tuple[int, str]]:
+    (tmp_path / "pyproject.toml").write_text(CONFIG.format(tc=tc, local=local, dyn=dyn))
+    for rel, text in {**HIGH, "src/app/low/mod.py": textwrap.dedent(source)}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    report = arch_rules.check(tmp_path, cache=False, graph=False)
+    return {(f.line, f.imported or "") for f in report.findings if f.code == "ARC104"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import app.high\n", {(1, "app.high")}),
+        ("import app.high.views as v\n", {(1, "app.high.views")}),
+        ("from app.high import views\n", {(1, "app.high.views")}),
+        ("from app.high import VALUE\n", {(1, "app.high")}),
+        ("from app.high import VALUE, views\n", {(1, "app.high"), (1, "app.high.views")}),
+        ("from ..high import views\n", {(1, "app.high.views")}),
+        ("from .. import high\n", {(1, "app.high")}),
+        ("from . import other\n", set()),
+        ("import os, app.high\n", {(1, "app.high")}),
+        ("from app.high import (\n    VALUE,\n)\n", {(1, "app.high")}),
+        ("def f():\n    import app.high\n", {(2, "app.high")}),
+        ("class C:\n    import app.high\n", {(2, "app.high")}),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import app.high\n", {(3, "app.high")}),
+        ("import importlib\nimportlib.import_module('app.high.views')\n", {(2, "app.high.views")}),
+        ("from importlib import import_module as im\nim('app.high')\n", {(2, "app.high")}),
+        ("__import__('app.high')\n", {(1, "app.high")}),
+        ("import importlib\nimportlib.import_module('..high', package=__package__)\n", {(2, "app.high")}),
+        ("import importlib\nimportlib.import_module(name)\n", set()),
+        ("from thirdparty import sub\n", {(1, "thirdparty.sub")}),
+        ("import thirdparty.sub.deep\n", {(1, "thirdparty.sub.deep")}),
+        ("from thirdparty import other\n", set()),
+    ],
+)
+def test_import_forms(tmp_path: Path, source: str, expected: set[tuple[int, str]]) -> None:
+    assert findings(tmp_path, source) == expected
+
+
+def test_type_checking_switch(tmp_path: Path) -> None:
+    source = """\
+        import typing as t
+        if t.TYPE_CHECKING:
+            import app.high
+        else:
+            import app.high.views
+        """
+    assert findings(tmp_path, source) == {(3, "app.high"), (5, "app.high.views")}
+    assert findings(tmp_path, source, tc="ignore") == {(5, "app.high.views")}
+
+
+def test_local_and_dynamic_switches(tmp_path: Path) -> None:
+    source = """\
+        import importlib
+
+        def load():
+            import app.high
+            return importlib.import_module("app.high.views")
+
+        importlib.import_module("app.high")
+        """
+    assert findings(tmp_path, source) == {(4, "app.high"), (5, "app.high.views"), (7, "app.high")}
+    assert findings(tmp_path, source, local="ignore") == {(7, "app.high")}
+    assert findings(tmp_path, source, dyn="ignore") == {(4, "app.high")}
+
+
+def test_noqa_on_any_line_of_a_multiline_import(tmp_path: Path) -> None:
+    source = "from app.high import (\n    VALUE,  # noqa: ARC104 -- agreed in ADR-9\n)\n"
+    assert findings(tmp_path, source) == set()
+
+
+def test_unparsable_file_is_arc003_and_others_still_checked(tmp_path: Path) -> None:
+    findings(tmp_path, "import app.high\n")
+    (tmp_path / "src/app/low/broken.py").write_text("def f(:\n")
+    report = arch_rules.check(tmp_path, cache=False, graph=False)
+    codes = {(f.path, f.code) for f in report.findings}
+    assert ("src/app/low/broken.py", "ARC003") in codes
+    assert ("src/app/low/mod.py", "ARC104") in codes
+    broken = next(f for f in report.findings if f.code == "ARC003")
+    assert broken.line == 1
+
+
+def test_undecodable_file_is_arc003(tmp_path: Path) -> None:
+    findings(tmp_path, "import app.high\n")
+    (tmp_path / "src/app/low/latin.py").write_bytes(b"# coding: utf-8\nx = '\xff\xfe'\n")
+    report = arch_rules.check(tmp_path, cache=False, graph=False)
+    assert any(f.code == "ARC003" and f.path == "src/app/low/latin.py" for f in report.findings)
