@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="report findings for the project")
     common(check)
-    check.add_argument("paths", nargs="*", metavar="PATH", help="limit which files are reported (the analysis is whole)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="limit which files are reported (the analysis is whole)"
+    )
     check.add_argument(
         "--format",
         action="append",

@@ -363,7 +363,7 @@ class _Validator:
         if not isinstance(value, list):
             self.problem(key, f"expected an array of tables ([[{key}]]), got {_type_name(value)}")
             return []
-        out = []
+        out: list[dict[str, Any]] = []
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 self.problem(f"{key}[{i}]", f"expected a table, got {_type_name(item)}")
@@ -565,7 +565,9 @@ class _Validator:
         severity: list[tuple[str, str]] = []
         raw_severity = table.get("severity", {})
         if not isinstance(raw_severity, dict):
-            self.problem(f"{key}.severity", f"expected a table of CODE = \"error\"|\"warning\", got {_type_name(raw_severity)}")
+            self.problem(
+                f"{key}.severity", f'expected a table of CODE = "error"|"warning", got {_type_name(raw_severity)}'
+            )
         else:
             for code, level in raw_severity.items():
                 why = check(code)

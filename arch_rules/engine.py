@@ -252,30 +252,30 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
                     add(unknown(entry.key, entry.pattern.text))
     # ignore_imports: a module that does not exist is ARC001; an entry no import uses is ARC004.
     used = _used_ignores(project)
-    for entry in config.ignored_imports():
+    for exception in config.ignored_imports():
         broken = False
-        for side in (entry.importer, entry.imported):
-            if side is entry.imported and not (project.is_first_party(side.top) or side.top in ("*", "**")):
+        for side in (exception.importer, exception.imported):
+            if side is exception.imported and not (project.is_first_party(side.top) or side.top in ("*", "**")):
                 continue
             if not project.any_matched(side):
                 out.append(
                     finding(
                         "ARC001",
-                        entry.key,
-                        entry.text,
-                        f"{entry.key}: {side.text!r} in {entry.text!r} matches no module of the project; "
+                        exception.key,
+                        exception.text,
+                        f"{exception.key}: {side.text!r} in {exception.text!r} matches no module of the project; "
                         "fix the exception or remove it",
                     )
                 )
                 broken = True
                 break
-        if not broken and entry.key not in used:
+        if not broken and exception.key not in used:
             out.append(
                 finding(
                     "ARC004",
-                    entry.key,
-                    entry.text,
-                    f"{entry.key}: the exception {entry.text!r} matches no import of the project any more; "
+                    exception.key,
+                    exception.text,
+                    f"{exception.key}: the exception {exception.text!r} matches no import of the project any more; "
                     "remove it so the list of exceptions only shrinks",
                 )
             )
@@ -432,7 +432,9 @@ def _apply_baseline(project: Project, findings: list[Finding], options: Options,
             return findings
     from arch_rules import baseline
 
-    kept, hidden, stale = baseline.apply(baseline.load(path), findings, limited=bool(options.paths))
+    # Stale entries only mean something when the run looked at every file and every rule.
+    limited = bool(options.paths) or not options.graph or options.select is not None or bool(options.ignore)
+    kept, hidden, stale = baseline.apply(baseline.load(path), findings, limited=limited)
     report.baselined = hidden
     report.stale_baseline = stale
     return kept

@@ -25,10 +25,7 @@ def pattern_problem(text: str) -> str | None:
         if not segment:
             return f"malformed module pattern {text!r} (empty segment)"
         if not _SEGMENT_RE.match(segment):
-            return (
-                f"malformed module pattern {text!r} (segment {segment!r} is not a Python name, "
-                "'*' or '**')"
-            )
+            return f"malformed module pattern {text!r} (segment {segment!r} is not a Python name, '*' or '**')"
     return None
 
 

@@ -84,7 +84,7 @@ class Project:
 
     # -- teams -----------------------------------------------------------------------------------------
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one Project per run; the cache dies with it
+    @functools.cache  # noqa: B019 - one Project per run; the cache dies with it
     def team_of(self, name: str) -> Team | None:
         best: tuple[tuple[int, int], Team] | None = None
         for team in self.config.teams:
@@ -115,7 +115,7 @@ class Project:
         """The packages an ``owns`` pattern matches exactly (the default interface, ARC401)."""
         return sorted(name for name in self.all_names() if any(p.matches(name) for p in team.owns))
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def is_interface(self, name: str) -> bool:
         team = self.team_of(name)
         if team is None:
@@ -136,7 +136,7 @@ class Project:
             )
         return self._containers[stack.index]
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def layer_of(self, name: str, stack: LayerStack) -> LayerPlace | None:
         """Where ``name`` sits in ``stack``: the most specific entry covering it (DESIGN §2, layers)."""
         prefixes = self.containers(stack) if stack.containers else [""]
@@ -331,7 +331,9 @@ def _walk_package(
             # Inside a regular package a folder without __init__.py is not part of the project (grimp).
             if is_regular and not child_regular:
                 continue
-            _walk_package(Path(entry.path), f"{name}.{entry.name}", child_regular, root, exclude, tracked, modules, namespaces)
+            _walk_package(
+                Path(entry.path), f"{name}.{entry.name}", child_regular, root, exclude, tracked, modules, namespaces
+            )
         elif entry.name.endswith(".py") and entry.is_file():
             stem = entry.name[:-3]
             if stem != "__init__" and not stem.isidentifier():

@@ -129,12 +129,14 @@ BAD = [
     ),
     (
         "layers-mixed-separators",
-        '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.layers]]\norder = ["shop.web | shop.domain : shop.payments"]\n',
-        ["pyproject.toml: tool.arch_rules.layers[0].order[0]: \"shop.web | shop.domain : shop.payments\" mixes '|' and ':'"],
+        '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.layers]]\n'
+        'order = ["shop.web | shop.domain : shop.payments"]\n',
+        ["pyproject.toml: tool.arch_rules.layers[0].order[0]: \"shop.web | shop.domain : shop.payments\" mixes"],
     ),
     (
         "bad-ignore-import",
-        '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.forbid]]\nfrom = ["shop.domain"]\nimport = ["shop.web"]\nignore_imports = ["shop.domain shop.web"]\n',
+        '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.forbid]]\nfrom = ["shop.domain"]\n'
+        'import = ["shop.web"]\nignore_imports = ["shop.domain shop.web"]\n',
         ['pyproject.toml: tool.arch_rules.forbid[0].ignore_imports[0]: expected "importer -> imported"'],
     ),
     (
@@ -211,14 +213,18 @@ def test_several_problems_are_all_reported(
     assert len(err.strip().splitlines()) == 4, err
 
 
-def test_no_configuration_found(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_configuration_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     code, _, err = run_cli(tmp_path, capsys, monkeypatch)
     assert code == 2
     assert "no pyproject.toml with a [tool.arch_rules] table found" in err
 
 
-def test_discovery_walks_up_and_config_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_discovery_walks_up_and_config_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make(tmp_path, '[tool.arch_rules]\nsource_roots = ["src"]\n')
     deep = root / "src" / "shop" / "web"
     assert load(start=deep).root == root
@@ -246,7 +252,9 @@ def test_defaults(tmp_path: Path) -> None:
     assert sorted(project.modules) == ["shop"]
 
 
-def test_bad_cli_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_cli_usage_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     make(tmp_path, '[tool.arch_rules]\nsource_roots = ["src"]\n')
     assert run_cli(tmp_path, capsys, monkeypatch, "--select", "ARC9")[0] == 2
     assert run_cli(tmp_path, capsys, monkeypatch, "--format", "xml")[0] == 2

@@ -29,7 +29,9 @@ HIGH = {
 }
 
 
-def findings(tmp_path: Path, source: str, tc: str = "check", local: str = "check", dyn: str = "check") -> set[tuple[int, str]]:
+def findings(
+    tmp_path: Path, source: str, tc: str = "check", local: str = "check", dyn: str = "check"
+) -> set[tuple[int, str]]:
     (tmp_path / "pyproject.toml").write_text(CONFIG.format(tc=tc, local=local, dyn=dyn))
     for rel, text in {**HIGH, "src/app/low/mod.py": textwrap.dedent(source)}.items():
         path = tmp_path / rel

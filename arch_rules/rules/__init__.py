@@ -28,9 +28,11 @@ class Rule:
     bad: Example
     good: Example
     fix: str
+    #: The finer points: exactly what counts, where the finding is located, the exceptions (optional).
+    details: str = ""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def all_rules() -> dict[str, Rule]:
     """Every rule by code, sorted; loaded on first use so importing arch_rules stays cheap."""
     from arch_rules.rules import catalogue

@@ -107,12 +107,14 @@ def _teams(project: Project, module: Module, fact: ImportFact, target: Target) -
     if ours is theirs:
         return
     if not project.is_interface(imported):
-        yield _finding("ARC102", _private_module_message(project, importer, target, theirs), module, fact, imported, theirs)
+        yield _finding(
+            "ARC102", _private_module_message(project, importer, target, theirs), module, fact, imported, theirs
+        )
     if ours is not None and ours.depends_on is not None and theirs.name not in ours.depends_on:
         yield _finding(
             "ARC103",
             f"{importer} (team {ours.name}) imports {imported} of {_who(theirs)}, but team {ours.name} does not "
-            f"declare it in depends_on{_because(ours.because)}; add \"{theirs.name}\" to "
+            f'declare it in depends_on{_because(ours.because)}; add "{theirs.name}" to '
             f"tool.arch_rules.teams.{ours.name}.depends_on if the dependency is agreed, or remove the import",
             module,
             fact,

@@ -14,7 +14,10 @@ def check(project: Project, module: Module, facts: FileFacts) -> Iterator[Findin
         line, column, message = facts.syntax_error
         yield Finding(
             code="ARC003",
-            message=f"{module.relpath} cannot be analysed: {message}; fix the syntax (every other file is still checked)",
+            message=(
+                f"{module.relpath} cannot be analysed: {message}; "
+                "fix the syntax (every other file is still checked)"
+            ),
             path=module.relpath,
             line=line,
             column=column,
