@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--config", metavar="FILE", help="pyproject.toml to use (default: found from the cwd upwards)")
-        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     check = commands.add_parser("check", help="report findings for the project")
     common(check)
@@ -57,14 +57,14 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="propose a [tool.arch_rules] table from the code")
     init.add_argument("--write", action="store_true", help="add it to pyproject.toml")
-    init.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    init.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     explain = commands.add_parser("explain", help="a rule's rationale, examples and fix")
     explain.add_argument("code", metavar="CODE")
-    explain.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    explain.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     rules = commands.add_parser("rules", help="the rule table")
-    rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    rules.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     graph = commands.add_parser("graph", help="the dependency picture, violations marked")
     common(graph)

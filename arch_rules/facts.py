@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from arch_rules import defaults
@@ -47,7 +48,11 @@ class ImportFact:
 
 @dataclass(frozen=True)
 class DefFact:
-    """A top-level function or class (with its methods), as the interface rules see it."""
+    """A function or class defined at module level (under ``if``/``try`` too), as the interface rules see it.
+
+    A class carries its members: the functions of its body and its nested classes (``kind`` tells them
+    apart), so ARC303 can check the public methods of public classes at any depth.
+    """
 
     kind: str  # "function" | "class"
     name: str
@@ -59,6 +64,8 @@ class DefFact:
     #: True for the implementation behind ``@overload`` stubs (not checked, DESIGN §2).
     overload_implementation: bool = False
     methods: tuple[DefFact, ...] = ()
+    #: True for an ``@overload`` stub itself.
+    overload: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ class Noqa:
 class FileFacts:
     imports: tuple[ImportFact, ...] = ()
     has_docstring: bool = False
-    #: ``None``: no ``__all__``; otherwise the names with the line each is listed on.
+    #: ``None``: no ``__all__``; otherwise each name with the line of the statement that put it there
+    #: (the assignment, ``+=``, ``.extend()`` or ``.append()``): where ARC302 reports it.
     all_names: tuple[tuple[str, int], ...] | None = None
     all_line: int = 0
     #: ``__all__`` exists but cannot be read statically (counts as declared, not checked by ARC302).
@@ -134,11 +142,26 @@ def _newer_syntax(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFa
     return extract_with_libcst(text, lines, noqa)
 
 
+def _comments(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(line, column, text) of every comment that mentions noqa: real comments only, not strings."""
+    wanted = [(n, line) for n, line in enumerate(lines, start=1) if "noqa" in line.lower()]
+    if not wanted:
+        return []
+    found = []
+    try:
+        readline = io.StringIO("\n".join(lines) + "\n").readline
+        for token in tokenize.generate_tokens(readline):
+            if token.type == tokenize.COMMENT and "noqa" in token.string.lower():
+                found.append((token.start[0], token.start[1], token.string))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        # Not tokenizable (a broken file, or TOML): read each line, as flake8 does.
+        return [(n, line.find("#"), line[line.find("#") :]) for n, line in wanted if "#" in line]
+    return found
+
+
 def _noqa_comments(lines: list[str]) -> tuple[Noqa, ...]:
     found = []
-    for number, line in enumerate(lines, start=1):
-        if "noqa" not in line.lower():
-            continue
+    for number, offset, line in _comments(lines):
         match = defaults.NOQA_RE.search(line)
         if not match:
             continue
@@ -148,7 +171,7 @@ def _noqa_comments(lines: list[str]) -> tuple[Noqa, ...]:
         reason = reason.lstrip("-—–:").strip()
         if reason.startswith("#"):
             reason = ""  # another comment (`# type: ignore`, a marker), not a reason
-        found.append(Noqa(number, match.start() + 1, codes, reason))
+        found.append(Noqa(number, offset + match.start() + 1, codes, reason))
     return tuple(found)
 
 
@@ -240,9 +263,11 @@ class _Reader:
             self._walk(node.orelse, type_checking, local)
             return
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            # Decorators, defaults and annotations run when the function is defined; the body when it is called.
+            body = node.body if isinstance(node.body, list) else [node.body]
+            inner = {id(part) for part in body}
             for child in ast.iter_child_nodes(node):
-                inner = child in getattr(node, "body", ()) or isinstance(node, ast.Lambda) and child is node.body
-                self._visit(child, type_checking, local or inner)
+                self._visit(child, type_checking, local or id(child) in inner)
             return
         if isinstance(node, ast.Call):
             self._dynamic(node, type_checking, local)
@@ -314,138 +339,198 @@ class _Reader:
     # -- the module's interface ---------------------------------------------------------------------------
 
     def _top_level(self, body: list[ast.stmt]) -> tuple[set[str], tuple[tuple[tuple[str, int], ...] | None, int, bool]]:
-        bound: set[str] = set()
-        all_names: list[tuple[str, int]] | None = None
-        all_line = 0
-        dynamic = False
-
-        def literal(value: ast.expr | None) -> list[tuple[str, int]] | None:
-            if isinstance(value, ast.List | ast.Tuple):
-                out = []
-                for element in value.elts:
-                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                        out.append((element.value, element.lineno))
-                    else:
-                        return None
-                return out
-            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-                left, right = literal(value.left), literal(value.right)
-                if left is not None and right is not None:
-                    return left + right
-            return None
-
-        def statements(nodes: list[ast.stmt]) -> None:
-            nonlocal all_names, all_line, dynamic
-            for node in nodes:
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                    bound.add(node.name)
-                elif isinstance(node, ast.Import):
-                    for alias in node.names:
-                        bound.add(alias.asname or alias.name.split(".")[0])
-                elif isinstance(node, ast.ImportFrom):
-                    for alias in node.names:
-                        if alias.name != "*":
-                            bound.add(alias.asname or alias.name)
-                elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for target in targets:
-                        for name_node in ast.walk(target):
-                            if isinstance(name_node, ast.Name):
-                                bound.add(name_node.id)
-                    is_all = any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
-                    if is_all:
-                        value = literal(node.value)
-                        if isinstance(node, ast.AugAssign):
-                            if value is None or not isinstance(node.op, ast.Add):
-                                dynamic = True
-                            elif all_names is not None:
-                                all_names.extend(value)
-                            else:
-                                dynamic = True
-                        elif node.value is None:
-                            pass
-                        else:
-                            if all_names is None and not dynamic:
-                                all_line = node.lineno
-                            if value is None:
-                                dynamic = True
-                            else:
-                                all_names = list(value) if not dynamic else all_names
-                elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-                    func = node.value.func
-                    if (
-                        isinstance(func, ast.Attribute)
-                        and isinstance(func.value, ast.Name)
-                        and func.value.id == "__all__"
-                        and func.attr in ("extend", "append")
-                    ):
-                        args = node.value.args
-                        if func.attr == "append" and len(args) == 1:
-                            value = literal(ast.List(elts=[args[0]], ctx=ast.Load()))
-                        elif func.attr == "extend" and len(args) == 1:
-                            value = literal(args[0])
-                        else:
-                            value = None
-                        if value is None or all_names is None:
-                            dynamic = True
-                        else:
-                            all_names.extend(value)
-                elif isinstance(node, ast.If | ast.Try | ast.With | ast.For | ast.While | ast.AsyncWith | ast.AsyncFor):
-                    for block in ("body", "orelse", "finalbody"):
-                        statements(getattr(node, block, []) or [])
-                    for handler in getattr(node, "handlers", []) or []:
-                        if handler.name:
-                            bound.add(handler.name)
-                        statements(handler.body)
-                    if isinstance(node, ast.For | ast.AsyncFor):
-                        for name_node in ast.walk(node.target):
-                            if isinstance(name_node, ast.Name):
-                                bound.add(name_node.id)
-                elif hasattr(ast, "TypeAlias") and isinstance(node, ast.TypeAlias):  # 3.12+
-                    if isinstance(node.name, ast.Name):
-                        bound.add(node.name.id)
-                elif isinstance(node, ast.Match):
-                    for case in node.cases:
-                        statements(case.body)
-
-        statements(body)
-        info = (tuple(all_names) if all_names is not None else None, all_line, dynamic)
-        if dynamic:
-            info = (tuple(all_names or ()), all_line or info[1], True)
-        return bound, info
+        """The names bound at top level and ``__all__`` as (names with lines, line, dynamic)."""
+        return _TopLevel().read(body)
 
     def _defs(self, body: list[ast.stmt]) -> tuple[DefFact, ...]:
-        out: list[DefFact] = []
+        """Module-level functions and classes, under ``if``/``try``/``with`` too (still module level)."""
+        nodes = list(_module_level_defs(body))
         overloaded = {
             node.name
-            for node in body
+            for node in nodes
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _has_decorator(node, "overload")
         }
-        for node in body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                out.append(_function(node, method=False, overloaded=overloaded))
-            elif isinstance(node, ast.ClassDef):
-                method_overloads = {
-                    n.name
-                    for n in node.body
-                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and _has_decorator(n, "overload")
-                }
-                methods = tuple(
-                    _function(n, method=True, overloaded=method_overloads)
-                    for n in node.body
-                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-                )
-                out.append(
-                    DefFact(
-                        kind="class",
-                        name=node.name,
-                        line=node.lineno,
-                        column=node.col_offset + 1,
-                        has_docstring=ast.get_docstring(node, clean=False) is not None,
-                        methods=methods,
-                    )
-                )
-        return tuple(out)
+        return tuple(
+            _class(node) if isinstance(node, ast.ClassDef) else _function(node, method=False, overloaded=overloaded)
+            for node in nodes
+        )
+
+
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While) + (
+    (ast.TryStar,) if hasattr(ast, "TryStar") else ()  # 3.11+
+)
+
+
+def _blocks(node: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists a compound statement runs in the same scope (not function or class bodies)."""
+    out = [getattr(node, block, None) or [] for block in ("body", "orelse", "finalbody")]
+    out += [handler.body for handler in getattr(node, "handlers", None) or []]
+    if isinstance(node, ast.Match):
+        out += [case.body for case in node.cases]
+    return out
+
+
+def _module_level_defs(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node
+        elif isinstance(node, _BLOCKS) or isinstance(node, ast.Match):
+            for block in _blocks(node):
+                yield from _module_level_defs(block)
+
+
+class _TopLevel:
+    """Reads what a module binds at top level and what its ``__all__`` says (DESIGN §2, interfaces).
+
+    ``__all__`` is declared by assigning a list or tuple of string literals (plain or annotated, ``+``
+    of such, or ``__all__ + [...]``) and changed by ``+=``, ``.extend()``, ``.append()``, ``.insert()`` and
+    ``.remove()`` of literals. Anything else makes it dynamic: declared, but not read (ARC302 skips it).
+    An assignment inside ``if``/``try`` adds to what is known instead of replacing it, since either
+    branch may run.
+    """
+
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.names: list[tuple[str, int]] | None = None
+        self.line = 0
+        self.dynamic = False
+
+    def read(self, body: list[ast.stmt]) -> tuple[set[str], tuple[tuple[tuple[str, int], ...] | None, int, bool]]:
+        self._statements(body, nested=False)
+        names = self.names
+        if names is None and self.dynamic:
+            names = []
+        unique: dict[str, int] = {}
+        for name, line in names or ():
+            unique.setdefault(name, line)
+        listed = tuple(unique.items()) if names is not None else None
+        return self.bound, (listed, self.line, self.dynamic)
+
+    def _statements(self, nodes: list[ast.stmt], nested: bool) -> None:
+        for node in nodes:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                self.bound.add(node.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.bound.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(node, ast.ImportFrom):
+                self.bound.update(alias.asname or alias.name for alias in node.names if alias.name != "*")
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind(target)
+                if any(_is_all(t) for t in node.targets):
+                    self._assign(node.value, node.lineno, nested)
+                elif any(_is_all(n) for t in node.targets for n in ast.walk(t)):
+                    self._declared_dynamic(node.lineno)  # `__all__, x = ...`
+            elif isinstance(node, ast.AnnAssign):
+                self._bind(node.target)
+                if _is_all(node.target) and node.value is not None:
+                    self._assign(node.value, node.lineno, nested)
+            elif isinstance(node, ast.AugAssign):
+                self._bind(node.target)
+                if _is_all(node.target):
+                    added = self._literal(node.value, node.lineno) if isinstance(node.op, ast.Add) else None
+                    self._extend(added, node.lineno)
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self._method_call(node.value, node.lineno)
+            elif isinstance(node, _BLOCKS) or isinstance(node, ast.Match):
+                if isinstance(node, ast.For | ast.AsyncFor):
+                    self._bind(node.target)
+                if isinstance(node, ast.With | ast.AsyncWith):
+                    for item in node.items:
+                        if item.optional_vars is not None:
+                            self._bind(item.optional_vars)
+                for handler in getattr(node, "handlers", None) or []:
+                    if handler.name:
+                        self.bound.add(handler.name)
+                if isinstance(node, ast.Match):
+                    for case in node.cases:
+                        for sub in ast.walk(case.pattern):
+                            name = getattr(sub, "name", None) or getattr(sub, "rest", None)
+                            if isinstance(name, str):
+                                self.bound.add(name)
+                for block in _blocks(node):
+                    self._statements(block, nested=True)
+            elif type(node).__name__ == "TypeAlias":  # `type X = ...`, 3.12+
+                alias_name = getattr(node, "name", None)
+                if isinstance(alias_name, ast.Name):
+                    self.bound.add(alias_name.id)
+
+    def _bind(self, target: ast.expr) -> None:
+        """Names an assignment target binds (``a``, ``a, *b``), not ``a.x`` or ``a[i]``."""
+        if isinstance(target, ast.Name):
+            self.bound.add(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._bind(element)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value)
+
+    def _literal(self, value: ast.expr | None, line: int) -> list[tuple[str, int]] | None:
+        """The names a static ``__all__`` value lists, each with the line of the statement; None if dynamic."""
+        if isinstance(value, ast.List | ast.Tuple):
+            out = []
+            for element in value.elts:
+                if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
+                    return None
+                out.append((element.value, line))
+            return out
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            left, right = self._literal(value.left, line), self._literal(value.right, line)
+            return left + right if left is not None and right is not None else None
+        if _is_all(value) and self.names is not None and not self.dynamic:
+            return list(self.names)  # `__all__ = __all__ + [...]`
+        return None
+
+    def _declared_dynamic(self, line: int) -> None:
+        self.dynamic = True
+        if not self.line:
+            self.line = line
+
+    def _assign(self, value: ast.expr, line: int, nested: bool) -> None:
+        names = self._literal(value, line)
+        if names is None:
+            self._declared_dynamic(line)
+            return
+        if nested and self.names is not None:
+            known = {name for name, _ in self.names}
+            self.names.extend(item for item in names if item[0] not in known)
+        else:
+            self.names = names
+            if not nested:
+                self.dynamic = False  # a plain top-level assignment replaces whatever came before
+        if not nested or not self.line:
+            self.line = line
+
+    def _extend(self, names: list[tuple[str, int]] | None, line: int) -> None:
+        if names is None or self.names is None:
+            self._declared_dynamic(line)
+        else:
+            self.names.extend(names)
+
+    def _method_call(self, call: ast.Call, line: int) -> None:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and _is_all(func.value)):
+            return
+        args = call.args
+        if call.keywords or any(isinstance(a, ast.Starred) for a in args):
+            self._declared_dynamic(line)
+        elif func.attr == "extend" and len(args) == 1:
+            self._extend(self._literal(args[0], line), line)
+        elif func.attr in ("append", "insert") and len(args) == (1 if func.attr == "append" else 2):
+            self._extend(self._literal(ast.List(elts=[args[-1]], ctx=ast.Load()), line), line)
+        elif func.attr == "remove" and len(args) == 1:
+            removed = self._literal(ast.List(elts=[args[0]], ctx=ast.Load()), line)
+            if removed is None or self.names is None:
+                self._declared_dynamic(line)
+            else:
+                self.names = [item for item in self.names if item[0] != removed[0][0]]
+        elif func.attr not in ("sort", "reverse", "copy", "count", "index"):
+            self._declared_dynamic(line)  # pop, clear, a call we cannot follow
+
+
+def _is_all(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__all__"
 
 
 def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -463,7 +548,30 @@ def _has_decorator(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> b
     return name in _decorator_names(node)
 
 
+def _class(node: ast.ClassDef) -> DefFact:
+    """A class with the functions of its body (its methods) and its nested classes."""
+    overloaded = {
+        n.name
+        for n in node.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and _has_decorator(n, "overload")
+    }
+    members = tuple(
+        _function(n, method=True, overloaded=overloaded) if not isinstance(n, ast.ClassDef) else _class(n)
+        for n in node.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    )
+    return DefFact(
+        kind="class",
+        name=node.name,
+        line=node.lineno,
+        column=node.col_offset + 1,
+        has_docstring=ast.get_docstring(node, clean=False) is not None,
+        methods=members,
+    )
+
+
 def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool, overloaded: set[str]) -> DefFact:
+    """Which parameters and whether the return lack annotations (the first of a non-static method excepted)."""
     decorators = _decorator_names(node)
     args = node.args
     positional = [*args.posonlyargs, *args.args]
@@ -477,7 +585,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool, overlo
     missing = [p.arg for p in params if p.annotation is None]
     if node.returns is None:
         missing.append("return")
-    is_impl = node.name in overloaded and "overload" not in decorators
+    is_overload = "overload" in decorators
     return DefFact(
         kind="function",
         name=node.name,
@@ -485,16 +593,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool, overlo
         column=node.col_offset + 1,
         has_docstring=ast.get_docstring(node, clean=False) is not None,
         unannotated=tuple(missing),
-        overload_implementation=is_impl,
+        overload_implementation=node.name in overloaded and not is_overload,
+        methods=(),
+        overload=is_overload,
     )
-
-
-def extract_tree(tree: ast.Module, lines: list[str]) -> FileFacts:
-    """The facts of a file another tool has already parsed (flake8 hands plugins its ``ast`` and lines).
-
-    Same facts as ``extract`` for the same source, without a second parse; ``lines`` may keep their line
-    endings (flake8's do).
-    """
-    stripped = [line.rstrip("\r\n") for line in lines]
-    noqa = _noqa_comments(stripped) if any("noqa" in line.lower() for line in stripped) else ()
-    return _Reader(stripped).read(tree, noqa)
