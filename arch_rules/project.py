@@ -124,8 +124,19 @@ class Project:
             return any(p.matches(name) for p in team.owns)
         return any(p.matches(name) for p in team.interface)
 
+    @functools.cache  # noqa: B019
     def interface_modules(self, team: Team) -> list[str]:
         return sorted(name for name in self.modules if self.team_of(name) is team and self.is_interface(name))
+
+    @functools.cached_property
+    def owned_ancestors(self) -> frozenset[str]:
+        """Packages above at least one owned module: the namespace their owners share (ARC002)."""
+        out: set[str] = set()
+        for name in self.all_names():
+            if self.team_of(name) is not None:
+                parts = name.split(".")
+                out.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        return frozenset(out)
 
     # -- layers ----------------------------------------------------------------------------------------
 
@@ -247,7 +258,7 @@ def _entry_name(pattern_text: str, name: str) -> str:
 def discover(config: Config, git_only: bool = False) -> Project:
     """Walk the source roots and name every module of the project (DESIGN §2, precise semantics)."""
     root = config.root
-    exclude = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude) if config.exclude else None
+    exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     tracked = _git_files(root) if git_only else None
     wanted = set(config.root_packages) if config.root_packages is not None else None
     modules: dict[str, Module] = {}
@@ -307,7 +318,7 @@ def _walk_package(
     name: str,
     is_regular: bool,
     root: Path,
-    exclude: pathspec.PathSpec | None,
+    exclude: pathspec.GitIgnoreSpec | None,
     tracked: set[str] | None,
     modules: dict[str, Module],
     namespaces: set[str],

@@ -42,5 +42,4 @@ def _shared_namespace(project: Project, module: Module) -> bool:
         return False
     if "." not in module.name:
         return True
-    prefix = module.name + "."
-    return any(name.startswith(prefix) and project.team_of(name) is not None for name in project.all_names())
+    return module.name in project.owned_ancestors
