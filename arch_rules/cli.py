@@ -6,12 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from arch_rules import __version__
 from arch_rules.errors import ArchRulesError, ConfigError, UsageError
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
+#: Formats read by CI services, whose paths are relative to the repository root rather than the cwd.
+REPOSITORY_FORMATS = ("github", "sarif", "gitlab", "junit")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -201,10 +204,14 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
     from arch_rules.formats import FormatContext, render, write_github_step_summary
     from arch_rules.rules import all_rules
 
-    prefix = os.path.relpath(root, Path.cwd())
-    prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
-    context = FormatContext(version=__version__, rules=all_rules(), path_prefix=prefix, statistics=statistics)
+    local = FormatContext(
+        version=__version__, rules=all_rules(), path_prefix=_prefix(root, Path.cwd()), statistics=statistics
+    )
     for name, target in outputs:
+        context = local
+        if name in REPOSITORY_FORMATS:
+            # CI services resolve paths against the repository root, wherever the command ran.
+            context = replace(local, path_prefix=_prefix(root, _repository_root(root)))
         text = render(name, report, context)
         if target is None:
             sys.stdout.write(text)
@@ -216,6 +223,28 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
                 write_github_step_summary(report, context, os.environ["GITHUB_STEP_SUMMARY"])
             except OSError as exc:
                 print(f"arch-rules: cannot write the step summary: {exc}", file=sys.stderr)
+
+
+def _prefix(root: Path, base: Path) -> str:
+    prefix = os.path.relpath(root, base)
+    return "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+
+
+def _repository_root(root: Path) -> Path:
+    """$GITHUB_WORKSPACE, else git's top level, else the cwd: what CI paths are relative to."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and Path(workspace).is_dir():
+        return Path(workspace).resolve()
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return Path.cwd()
+    top = done.stdout.strip()
+    return Path(top).resolve() if done.returncode == 0 and top else Path.cwd()
 
 
 def _write_text(path: Path, text: str) -> None:
