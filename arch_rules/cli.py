@@ -95,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`arch-rules rules | head`): not an error of ours. Keep Python quiet on exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the one place an unexpected error becomes exit 3
         if getattr(args, "debug", False):
             raise
