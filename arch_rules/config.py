@@ -586,7 +586,8 @@ class _Validator:
             for glob, codes in raw_pfi.items():
                 item_key = f'{key}.per_file_ignores."{glob}"'
                 if isinstance(codes, str):
-                    codes = [codes]
+                    self.problem(item_key, f'expected a list of rule codes, got a string (write ["{codes}"])')
+                    continue
                 if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                     self.problem(item_key, f"expected a list of rule codes, got {_type_name(codes)}")
                     continue
@@ -651,6 +652,13 @@ def _locate(text: str, key: str, value: str | None) -> int:
             if number > start and _is_header(line):
                 break
             if any(q in line for q in quoted):
+                return number + 1
+        # The value may be one part of a quoted entry ("a | b", "(optional)", "x -> y").
+        inside = re.compile(r"[\"'][^\"']*(?<![\w.])" + re.escape(value) + r"(?![\w.])[^\"']*[\"']")
+        for number in range(start, len(lines)):
+            if number > start and _is_header(lines[number]):
+                break
+            if inside.search(lines[number]):
                 return number + 1
     for number in range(start, len(lines)):
         if re.match(rf"^\s*{re.escape(leaf)}\s*=", lines[number]):

@@ -5,14 +5,15 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
-from arch_rules import __version__, defaults
+from arch_rules import defaults
 from arch_rules.cache import Cache, content_hash
 from arch_rules.config import Config, load
 from arch_rules.errors import ConfigError, UsageError
@@ -52,12 +53,9 @@ class Run:
 def prepare(options: Options) -> tuple[Config, Project]:
     config = load(options.config, options.start)
     project = discover(config, git_only=options.git_only or bool(os.environ.get("PRE_COMMIT")))
-    conflicts = project.ownership_conflicts()
-    if conflicts:
-        raise ConfigError(conflicts)
-    interface_problems = _interface_ownership(project)
-    if interface_problems:
-        raise ConfigError(interface_problems)
+    problems = project.ownership_conflicts() + _interface_ownership(project)
+    if problems:
+        raise ConfigError(problems)
     return config, project
 
 
@@ -69,21 +67,21 @@ def run_full(options: Options) -> Run:
     config, project = prepare(options)
     cache = Cache(config.root / config.cache_dir, enabled=options.cache)
     data, hashes = _read_all(project)
-    key = content_hash(
-        "\0".join(
-            [__version__, config.digest, str(options.graph), *(f"{rel}:{h}" for rel, h in sorted(hashes.items()))]
-        ).encode()
-    )
+    key = _result_key(cache, config, options, hashes)
     cached = cache.read("result")
-    if isinstance(cached, dict) and cached.get("key") == key:
+    notes: list[str] = []
+    if isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("noqa"), dict):
         findings = cached["findings"]
-        project.facts = cached["facts"]
+        project.facts = _LazyFacts(lambda: _facts(project, data, hashes, cache, options.jobs), cached["noqa"])
+        notes = list(cached.get("notes", []))
     else:
         facts = _facts(project, data, hashes, cache, options.jobs)
         project.facts = facts
-        findings = _analyse(project, options)
-        cache.write("result", {"key": key, "findings": findings, "facts": facts})
+        findings = _analyse(project, options, notes)
+        noqa = {m.relpath: facts[m.name].noqa for m in project.modules.values() if facts[m.name].noqa}
+        cache.write("result", {"key": key, "findings": findings, "noqa": noqa, "notes": notes})
     report = _report(project, findings, options)
+    report.notes.extend(notes)
     return Run(config, project, report, data)
 
 
@@ -92,6 +90,7 @@ def run_full(options: Options) -> Run:
 
 
 def _read_all(project: Project) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every file's bytes and content hash: the hashes key the cache, the bytes feed the workers."""
     data: dict[str, bytes] = {}
     hashes: dict[str, str] = {}
     for module in project.modules.values():
@@ -106,12 +105,82 @@ def _read_all(project: Project) -> tuple[dict[str, bytes], dict[str, str]]:
     return data, hashes
 
 
+def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str, str]) -> str:
+    """Everything the cached findings depend on. ``select``/``ignore``/``paths``/``baseline`` are not in
+    it: ``_report`` applies them to the cached findings. The configuration file's text is (beyond the
+    table's meaning in ``config.digest``): ARC001/ARC004 carry its line numbers.
+    """
+    parts = [cache.tag, config.digest, content_hash(config.text.encode()), f"graph={options.graph}"]
+    parts += (f"{rel}:{digest}" for rel, digest in sorted(hashes.items()))
+    return content_hash("\0".join(parts).encode())
+
+
+class _LazyFacts(dict[str, FileFacts]):
+    """``Project.facts`` after a whole-result cache hit: nothing to analyse, so the facts store is read
+    only if an adapter (``--fix``, ``graph``) asks for a module's facts. A warm run at 10,000 modules
+    spends most of its time unpickling facts otherwise (docs/performance.md).
+    """
+
+    def __init__(self, load: Callable[[], dict[str, FileFacts]], noqa: dict[str, tuple[Noqa, ...]]) -> None:
+        super().__init__()
+        self._load: Callable[[], dict[str, FileFacts]] | None = load
+        self.noqa = noqa
+
+    @property
+    def loaded(self) -> bool:
+        return self._load is None
+
+    def _ensure(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            self.update(load())
+
+    def __getitem__(self, name: str) -> FileFacts:
+        self._ensure()
+        return super().__getitem__(name)
+
+    def __contains__(self, name: object) -> bool:
+        self._ensure()
+        return super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._ensure()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._ensure()
+        return super().__len__()
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._ensure()
+        return super().get(name, default)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._ensure()
+        return super().keys()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._ensure()
+        return super().values()
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._ensure()
+        return super().items()
+
+
+def _noqa_by_path(project: Project) -> dict[str, tuple[Noqa, ...]]:
+    """Each file's ``# noqa`` comments, from the cached result when the facts were never loaded."""
+    facts = project.facts
+    if isinstance(facts, _LazyFacts) and not facts.loaded:
+        return {m.relpath: facts.noqa.get(m.relpath, ()) for m in project.modules.values()}
+    return {m.relpath: facts[m.name].noqa for m in project.modules.values()}
+
+
 def _facts(
     project: Project, data: dict[str, bytes], hashes: dict[str, str], cache: Cache, jobs: int | None
 ) -> dict[str, FileFacts]:
-    known = cache.read("facts")
-    if not isinstance(known, dict):
-        known = {}
+    """Facts of every module: from the sharded store by content hash, the rest read (in parallel)."""
+    known = cache.read_facts(h for h in hashes.values() if not h.startswith("unreadable:"))
     result: dict[str, FileFacts] = {}
     todo: list[Module] = []
     for module in project.modules.values():
@@ -126,21 +195,43 @@ def _facts(
     if todo:
         for module, facts in zip(todo, _extract_many([data[m.relpath] for m in todo], jobs), strict=True):
             result[module.name] = facts
-        fresh = {hashes[m.relpath]: result[m.name] for m in project.modules.values()}
-        cache.write("facts", fresh)
+    readable = [m for m in project.modules.values() if not hashes[m.relpath].startswith("unreadable:")]
+    current = {hashes[m.relpath]: result[m.name] for m in readable}
+    cache.write_facts(current, {d: f for d, f in known.items() if isinstance(f, FileFacts)})
     return result
 
 
+#: The inputs of a pool run, inherited by forked workers instead of being pickled to them.
+_WORK: list[bytes] = []
+
+
+def _extract_slice(bounds: tuple[int, int]) -> list[FileFacts]:
+    return [extract(content) for content in _WORK[bounds[0] : bounds[1]]]
+
+
 def _extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
-    workers = jobs if jobs else (os.cpu_count() or 1)
+    """Facts of many files: serial below ``PARALLEL_THRESHOLD``, else a process pool over chunks.
+
+    With ``fork`` the workers inherit the file contents (no pickling of the sources); they send back
+    plain, picklable facts. Elsewhere (spawn) the bytes travel with the tasks.
+    """
+    global _WORK
+    workers = min(jobs if jobs else (os.cpu_count() or 1), max(1, len(contents) // 8))
     if workers <= 1 or len(contents) < defaults.PARALLEL_THRESHOLD:
         return [extract(c) for c in contents]
     chunk = max(8, len(contents) // (workers * 4))
     try:
         import multiprocessing
 
-        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        if "fork" in multiprocessing.get_all_start_methods():
+            _WORK = contents
+            try:
+                bounds = [(i, min(i + chunk, len(contents))) for i in range(0, len(contents), chunk)]
+                with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return [facts for part in pool.map(_extract_slice, bounds) for facts in part]
+            finally:
+                _WORK = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(extract, contents, chunksize=chunk))
     except (OSError, RuntimeError):  # no processes to be had here: do it in this one
         return [extract(c) for c in contents]
@@ -150,7 +241,7 @@ def _extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
 # analysis
 
 
-def _analyse(project: Project, options: Options) -> list[Finding]:
+def _analyse(project: Project, options: Options, notes: list[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for name in sorted(project.modules):
         module = project.modules[name]
@@ -162,7 +253,7 @@ def _analyse(project: Project, options: Options) -> list[Finding]:
     if options.graph:
         from arch_rules import contracts
 
-        findings.extend(contracts.check(project))
+        findings.extend(contracts.check(project, cache=options.cache, notes=notes))
     return findings
 
 
@@ -326,9 +417,9 @@ def _report(project: Project, findings: list[Finding], options: Options) -> Repo
     ignore = (*config.rules.ignore, *options.ignore)
     severity = dict(config.rules.severity)
     per_file = [
-        (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes) for glob, codes in config.rules.per_file_ignores
+        (pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in config.rules.per_file_ignores
     ]
-    noqa_by_path = {m.relpath: project.facts[m.name].noqa for m in project.modules.values()}
+    noqa_by_path = _noqa_by_path(project)
     noqa_by_path[_config_relpath(config)] = _noqa_comments(config.text.splitlines())
 
     kept = _apply_noqa(findings, noqa_by_path)

@@ -277,13 +277,12 @@ class _Reader:
     def _dynamic(self, node: ast.Call, type_checking: bool, local: bool) -> None:
         func = node.func
         is_dynamic = (
-            (isinstance(func, ast.Name) and (func.id == "__import__" or func.id in self.import_module_names))
-            or (
-                isinstance(func, ast.Attribute)
-                and func.attr == "import_module"
-                and isinstance(func.value, ast.Name)
-                and func.value.id in self.importlib_names
-            )
+            isinstance(func, ast.Name) and (func.id == "__import__" or func.id in self.import_module_names)
+        ) or (
+            isinstance(func, ast.Attribute)
+            and func.attr == "import_module"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in self.importlib_names
         )
         if not is_dynamic or not node.args:
             return
@@ -408,6 +407,8 @@ class _TopLevel:
 
     def _statements(self, nodes: list[ast.stmt], nested: bool) -> None:
         for node in nodes:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                self._walrus(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self.bound.add(node.name)
             elif isinstance(node, ast.Import):
@@ -455,6 +456,16 @@ class _TopLevel:
                 alias_name = getattr(node, "name", None)
                 if isinstance(alias_name, ast.Name):
                     self.bound.add(alias_name.id)
+
+    def _walrus(self, node: ast.stmt) -> None:
+        """``(x := ...)`` at top level binds ``x`` in the module (not inside a function, lambda or class)."""
+        todo: list[ast.AST] = [child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.stmt)]
+        while todo:
+            current = todo.pop()
+            if isinstance(current, ast.NamedExpr) and isinstance(current.target, ast.Name):
+                self.bound.add(current.target.id)
+            if not isinstance(current, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                todo.extend(ast.iter_child_nodes(current))
 
     def _bind(self, target: ast.expr) -> None:
         """Names an assignment target binds (``a``, ``a, *b``), not ``a.x`` or ``a[i]``."""
@@ -597,3 +608,14 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool, overlo
         methods=(),
         overload=is_overload,
     )
+
+
+def extract_tree(tree: ast.Module, lines: list[str]) -> FileFacts:
+    """The facts of a file another tool has already parsed (flake8 hands plugins its ``ast`` and lines).
+
+    Same facts as ``extract_text`` for the same source, without a second parse; ``lines`` may keep their
+    line endings (flake8's do). Used by arch_rules/flake8_plugin.py.
+    """
+    stripped = [line.rstrip("\r\n") for line in lines]
+    noqa = _noqa_comments(stripped) if any("noqa" in line.lower() for line in stripped) else ()
+    return _Reader(stripped).read(tree, noqa)

@@ -303,11 +303,14 @@ def discover(config: Config, git_only: bool = False) -> Project:
             )
     if not modules:
         roots = ", ".join(config.source_roots)
+        hint = ""
+        if config.root_packages is None:
+            hint = " (a namespace package, without __init__.py, must be named in root_packages)"
         raise ConfigError(
             [
                 f"{config.display_path}: tool.arch_rules: the configuration covers no Python module "
                 f"(source_roots: {roots}; root_packages: {', '.join(config.root_packages or ()) or 'every package'}); "
-                "nothing would be checked"
+                f"nothing would be checked{hint}"
             ]
         )
     return Project(config, modules, namespaces)

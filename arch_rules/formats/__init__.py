@@ -185,8 +185,8 @@ def count_phrase(errors: int, warnings: int) -> str:
     return " and ".join(parts) if parts else "0 findings"
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:

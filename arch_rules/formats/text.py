@@ -54,9 +54,17 @@ def summary_line(report: Report) -> str:
     never look like a pass (DESIGN §7).
     """
     files = f"{plural(report.files_checked, 'file')} checked"
+    stale = (
+        f"; {plural(len(report.stale_baseline), 'stale baseline entry', 'stale baseline entries')} to remove "
+        "(re-run `arch-rules baseline`)"
+        if report.stale_baseline
+        else ""
+    )
     if report.findings:
         errors, warnings = severity_counts(report.findings)
-        return f"Found {count_phrase(errors, warnings)} ({files})."
+        return f"Found {count_phrase(errors, warnings)} ({files}){stale}."
+    if stale:
+        return f"No new findings ({files}){stale}."
     if report.files_checked == 0:
         return "No findings, but no files were checked."
     return f"All checks passed ({files})."

@@ -23,6 +23,12 @@ def _who(team: Team | None) -> str:
     return f"team {team.name} ({team.contact})" if team.contact else f"team {team.name}"
 
 
+def _owner(project: Project, imported: str) -> str:
+    """ ", owned by team payments (#payments-eng)" when the imported module has an owner, else ""."""
+    team = project.team_of(imported) if project.is_first_party(imported) else None
+    return f" (owned by {_who(team)})" if team else ""
+
+
 def check(project: Project, module: Module, facts: FileFacts) -> Iterator[Finding]:
     importer = module.name
     seen: set[tuple[str, str, int, str]] = set()
@@ -89,7 +95,8 @@ def _layers(project: Project, module: Module, fact: ImportFact, imported: str) -
         team = project.team_of(imported)
         yield _finding(
             "ARC101",
-            f"{importer} imports {imported}: {why} in {stack.label}{_because(stack.because)}; "
+            f"{importer} imports {imported}{_owner(project, imported)}: {why} in {stack.label}"
+            f"{_because(stack.because)}; "
             "move the code down a layer or invert the dependency",
             module,
             fact,
@@ -180,7 +187,8 @@ def _private(project: Project, module: Module, fact: ImportFact, target: Target)
             if not _inside(importer, package):
                 yield _finding(
                     "ARC105",
-                    f"{importer} imports {imported}, a private module of package {package}; "
+                    f"{importer} imports {imported}, a private module of package {package}"
+                    f"{_owner(project, imported)}; "
                     f"only code inside {package} may use it: import from its public modules instead",
                     module,
                     fact,
@@ -196,7 +204,8 @@ def _private(project: Project, module: Module, fact: ImportFact, target: Target)
             if not _inside(importer, package):
                 yield _finding(
                     "ARC105",
-                    f"{importer} imports {name} from {imported}, a private name of package {package}; "
+                    f"{importer} imports {name} from {imported}, a private name of package {package}"
+                    f"{_owner(project, imported)}; "
                     f"only code inside {package} may use it: ask its owners for a public name",
                     module,
                     fact,
@@ -224,7 +233,8 @@ def _independent(project: Project, module: Module, fact: ImportFact, imported: s
             continue
         yield _finding(
             "ARC106",
-            f"{importer} imports {imported}, but {mine} and {theirs} are declared independent"
+            f"{importer} imports {imported}{_owner(project, imported)}, "
+            f"but {mine} and {theirs} are declared independent"
             f"{_because(group.because)}; remove the dependency or go through an agreed interface",
             module,
             fact,
@@ -260,7 +270,8 @@ def _forbid(project: Project, module: Module, fact: ImportFact, candidates: list
                 continue
             yield _finding(
                 "ARC104",
-                f"{importer} imports {imported}, which {', '.join(p.text for p in rule.sources)} may not import"
+                f"{importer} imports {imported}{_owner(project, imported)}, which "
+                f"{', '.join(p.text for p in rule.sources)} may not import"
                 f"{_because(rule.because)}; remove the dependency or move this code",
                 module,
                 fact,

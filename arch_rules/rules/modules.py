@@ -12,12 +12,13 @@ from arch_rules.project import Module, Project
 def check(project: Project, module: Module, facts: FileFacts) -> Iterator[Finding]:
     if facts.syntax_error is not None:
         line, column, message = facts.syntax_error
+        if message.startswith("cannot be decoded") or message.startswith("cannot be read"):
+            advice = "save it as UTF-8 or declare its encoding (PEP 263)"
+        else:
+            advice = "fix the syntax"
         yield Finding(
             code="ARC003",
-            message=(
-                f"{module.relpath} cannot be analysed: {message}; "
-                "fix the syntax (every other file is still checked)"
-            ),
+            message=f"{module.name} cannot be analysed: {message}; {advice} (every other file is still checked)",
             path=module.relpath,
             line=line,
             column=column,
