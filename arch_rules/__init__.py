@@ -6,9 +6,9 @@ The public API is small: ``check()`` runs everything a ``arch-rules check`` run 
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
+
+from arch_rules.defaults import VERSION as __version__
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from arch_rules import __version__
+from arch_rules.defaults import VERSION as __version__
 
 _FORMAT = 2
 _SHARD_DIGITS = 2

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from arch_rules import __version__
+from arch_rules.defaults import VERSION as __version__
 from arch_rules.errors import ArchRulesError, ConfigError, UsageError
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")

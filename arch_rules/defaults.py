@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+#: The tool version (also in pyproject.toml; a test keeps them equal). Part of every cache key.
+VERSION = "0.1.0"
+
 #: Prefix of every rule code; also the flake8 entry-point name.
 CODE_PREFIX = "ARC"
 

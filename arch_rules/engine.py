@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from arch_rules import defaults
 from arch_rules.cache import Cache, content_hash
 from arch_rules.config import Config, load
@@ -21,6 +19,7 @@ from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract
 from arch_rules.findings import Finding, Report
 from arch_rules.project import Module, Project, discover, import_matches
 from arch_rules.rules import boundaries, interfaces, modules
+from arch_rules.selection import Selection
 
 
 @dataclass(frozen=True)
@@ -413,33 +412,13 @@ def _config_relpath(config: Config) -> str:
 
 def _report(project: Project, findings: list[Finding], options: Options) -> Report:
     config = project.config
-    select = options.select if options.select is not None else config.rules.select
-    ignore = (*config.rules.ignore, *options.ignore)
-    severity = dict(config.rules.severity)
-    per_file = [
-        (pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in config.rules.per_file_ignores
-    ]
+    selection = Selection(config, options.select, options.ignore)
     noqa_by_path = _noqa_by_path(project)
     noqa_by_path[_config_relpath(config)] = _noqa_comments(config.text.splitlines())
-
-    kept = _apply_noqa(findings, noqa_by_path)
-
-    def selected(code: str) -> bool:
-        best_select = max((len(p) for p in select if code.startswith(p)), default=-1)
-        best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
-        return best_select > best_ignore
-
-    def per_file_ignored(finding: Finding) -> bool:
-        return any(
-            spec.match_file(finding.path) and any(finding.code.startswith(c) for c in codes) for spec, codes in per_file
-        )
-
-    def level(code: str) -> str:
-        best = max((p for p in severity if code.startswith(p)), key=len, default=None)
-        return severity[best] if best else defaults.DEFAULT_SEVERITY
-
     result = [
-        f.with_severity(level(f.code)) for f in kept if selected(f.code) and not per_file_ignored(f)
+        f.with_severity(selection.severity(f.code))
+        for f in _apply_noqa(findings, noqa_by_path)
+        if selection.reports(f.path, f.code)
     ]
     result = _limit_to_paths(project, result, options)
     report = Report(files_checked=len(project.modules), modules=len(project.modules))

@@ -22,15 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
-from arch_rules import __version__
 from arch_rules.config import Config, find_config
+from arch_rules.defaults import VERSION as __version__
 from arch_rules.errors import ArchRulesError, ConfigError
 from arch_rules.facts import FileFacts, extract, extract_tree
 from arch_rules.findings import Finding
 from arch_rules.project import Module, Project
 from arch_rules.rules import boundaries, interfaces, modules
+from arch_rules.selection import Selection
 
 
 class ConfigurationProblem(Exception):
@@ -74,18 +73,11 @@ class _State:
 
     config: Config
     project: Project
-    per_file: tuple[tuple[pathspec.PathSpec, tuple[str, ...]], ...]
+    selection: Selection
 
     def selected(self, finding: Finding) -> bool:
-        """The configuration's ``rules`` settings as ``arch-rules check`` applies them (longest prefix)."""
-        code = finding.code
-        best_select = max((len(p) for p in self.config.rules.select if code.startswith(p)), default=-1)
-        best_ignore = max((len(p) for p in self.config.rules.ignore if code.startswith(p)), default=-1)
-        if best_select <= best_ignore:
-            return False
-        return not any(
-            spec.match_file(finding.path) and any(code.startswith(c) for c in codes) for spec, codes in self.per_file
-        )
+        """The configuration's ``rules`` settings as ``arch-rules check`` applies them."""
+        return self.selection.reports(finding.path, finding.code)
 
 
 #: configuration path -> its state (or the problem that stops it), per process.
@@ -107,11 +99,7 @@ def _state(config_path: Path) -> _State:
             cached = ConfigurationProblem(str(exc))
         else:
             project.facts = _LazyFacts(project)
-            per_file = tuple(
-                (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), tuple(codes))
-                for glob, codes in config.rules.per_file_ignores
-            )
-            cached = _State(config, project, per_file)
+            cached = _State(config, project, Selection(config))
         _STATES[config_path] = cached
     if isinstance(cached, ConfigurationProblem):
         raise cached

@@ -210,7 +210,10 @@ def test_text_has_one_line_per_finding_in_order() -> None:
 def test_text_summary_baseline_stale_and_notes() -> None:
     """The one place the text format's prose is pinned down."""
     lines = render("text", sample_report(), ctx()).splitlines()
-    assert lines[-1] == "Found 4 errors and 1 warning (12 files checked)."
+    assert lines[-1] == (
+        "Found 4 errors and 1 warning (12 files checked); 1 stale baseline entry to remove "
+        "(re-run `arch-rules baseline`)."
+    )
     assert (
         "stale baseline entry: ARC102 src/shop/old.py shop.payments._x (no longer occurs; remove it)" in lines
     )

@@ -128,3 +128,16 @@ def test_layers_with_containers(tmp_path: Path) -> None:
     assert (domain.container, domain.level, domain.entry, domain.independent) == ("shop.a", 1, "shop.a.domain", True)
     assert p.layer_of("shop", stack) is None
     assert p.layer_of("shop.b.web", stack).container == "shop.b"  # type: ignore[union-attr]
+
+
+def test_version_matches_pyproject() -> None:
+    import sys
+
+    import arch_rules
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    assert tomllib.loads(pyproject.read_text())["project"]["version"] == arch_rules.__version__

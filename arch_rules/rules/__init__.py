@@ -1,40 +1,10 @@
-"""The rule catalogue: one record per rule, from which `explain`, `rules`, docs/rules.md, SARIF metadata
-and each rule's own example tests are generated."""
+"""The rules: their records (``records``), the catalogue of every rule (``catalogue``), the rule logic by
+family (``modules``, ``boundaries``, ``interfaces``) and the documentation generated from the records
+(``docs``)."""
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from arch_rules.rules.catalogue import all_rules
+from arch_rules.rules.records import Example, Rule
 
-
-@dataclass(frozen=True)
-class Example:
-    """A tiny project: ``files`` maps a project-relative path to its text. ``pyproject.toml`` is one of them.
-
-    In a bad example, each line that must produce a finding ends with ``# expect: ARCnnn`` (in
-    pyproject.toml too); a good example produces no finding of the rule at all.
-    """
-
-    files: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    engine: str  # "config" | "per-file" | "graph"
-    summary: str
-    rationale: str
-    bad: Example
-    good: Example
-    fix: str
-    #: The finer points: exactly what counts, where the finding is located, the exceptions (optional).
-    details: str = ""
-
-
-@functools.cache
-def all_rules() -> dict[str, Rule]:
-    """Every rule by code, sorted; loaded on first use so importing arch_rules stays cheap."""
-    from arch_rules.rules import catalogue
-
-    return {rule.code: rule for rule in sorted(catalogue.ALL, key=lambda r: r.code)}
+__all__ = ["Example", "Rule", "all_rules"]

@@ -14,7 +14,7 @@ import re
 import textwrap
 from pathlib import PurePosixPath
 
-from arch_rules.rules import Example, Rule
+from arch_rules.rules.records import Example, Rule
 
 #: ``# expect: ARC102`` (or several codes, comma- or space-separated) at the end of a line.
 EXPECT_RE = re.compile(r"\s*#\s*expect:\s*(?P<codes>ARC\d{3}(?:[,\s]+ARC\d{3})*)\s*$")
@@ -1650,3 +1650,11 @@ ALL: list[Rule] = [
     ARC402,
     ARC403,
 ]
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule by code, sorted."""
+    return dict(_BY_CODE)
+
+
+_BY_CODE = {rule.code: rule for rule in sorted(ALL, key=lambda r: r.code)}

@@ -15,7 +15,8 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from arch_rules.rules import Example, Rule, all_rules
+from arch_rules.rules.catalogue import all_rules
+from arch_rules.rules.records import Example, Rule
 
 #: docs/rules.md of the source tree this module belongs to (a development checkout).
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"

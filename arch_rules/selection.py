@@ -1,0 +1,35 @@
+"""Which findings a run reports and at what severity: ``select``/``ignore`` (the longer matching prefix
+wins), ``per_file_ignores`` and ``severity`` — one place, so the CLI and the flake8 plugin agree."""
+
+from __future__ import annotations
+
+import pathspec
+
+from arch_rules import defaults
+from arch_rules.config import Config
+
+
+class Selection:
+    def __init__(self, config: Config, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] = ()) -> None:
+        self.select = select if select is not None else config.rules.select
+        self.ignore = (*config.rules.ignore, *ignore)
+        self.severities = dict(config.rules.severity)
+        self.per_file = [
+            (pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in config.rules.per_file_ignores
+        ]
+
+    def selected(self, code: str) -> bool:
+        best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return best_select > best_ignore
+
+    def ignored_in(self, path: str, code: str) -> bool:
+        """``per_file_ignores``: ``path`` is project-relative with ``/`` separators."""
+        return any(spec.match_file(path) and any(code.startswith(c) for c in codes) for spec, codes in self.per_file)
+
+    def reports(self, path: str, code: str) -> bool:
+        return self.selected(code) and not self.ignored_in(path, code)
+
+    def severity(self, code: str) -> str:
+        best = max((p for p in self.severities if code.startswith(p)), key=len, default=None)
+        return self.severities[best] if best else defaults.DEFAULT_SEVERITY
