@@ -14,13 +14,12 @@ reported as stale, so the file can only shrink; ``arch-rules baseline`` rewrites
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from arch_rules import atomic
 from arch_rules.errors import UsageError
 from arch_rules.findings import Finding
 
@@ -166,17 +165,7 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     text = render(findings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic.write_text(path, text)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write the baseline ({exc.strerror or exc})") from None
     return len(findings)

@@ -17,8 +17,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from arch_rules import atomic
 from arch_rules.facts import ImportFact
 from arch_rules.project import Project, Target
 from arch_rules.rules.boundaries import exporters
@@ -182,8 +181,10 @@ class _Planner:
         project = self.project
         facts = project.facts[interface]
         listed = facts.all_names is not None and any(n == name for n, _ in facts.all_names)
-        submodule = project.modules.get(interface) is not None and project.modules[interface].is_package and (
-            project.exists(f"{interface}.{name}")
+        submodule = (
+            project.modules.get(interface) is not None
+            and project.modules[interface].is_package
+            and (project.exists(f"{interface}.{name}"))
         )
         if name not in facts.bound_names and not (listed and facts.star_import) and not submodule:
             return f"{interface} lists {name} in __all__ but never binds it"
@@ -376,9 +377,7 @@ def _with_names(node: cst.ImportFrom, aliases: Sequence[cst.ImportAlias]) -> cst
         separator = old[0].comma
         after = separator.whitespace_after
         if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None:
-            separator = separator.with_changes(
-                whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace())
-            )
+            separator = separator.with_changes(whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace()))
     out = []
     for index, alias in enumerate(aliases):
         if index == len(aliases) - 1:
@@ -389,9 +388,11 @@ def _with_names(node: cst.ImportFrom, aliases: Sequence[cst.ImportAlias]) -> cst
             own, sep = alias.comma.whitespace_after, separator.whitespace_after
             if isinstance(own, cst.ParenthesizedWhitespace) and own.first_line.comment is not None:
                 indent = sep.last_line if isinstance(sep, cst.ParenthesizedWhitespace) else own.last_line
-                out.append(alias.with_changes(comma=alias.comma.with_changes(
-                    whitespace_after=own.with_changes(last_line=indent)
-                )))
+                out.append(
+                    alias.with_changes(
+                        comma=alias.comma.with_changes(whitespace_after=own.with_changes(last_line=indent))
+                    )
+                )
             else:
                 out.append(alias.with_changes(comma=separator))
         elif isinstance(alias.comma, cst.Comma):
@@ -594,22 +595,12 @@ def _write(path: Path, before: bytes, after: bytes, shown: str, notes: list[str]
         if target.read_bytes() != before:
             notes.append(f"{shown}: changed on disk since it was read; not overwritten (run --fix again)")
             return False
-        mode = stat.S_IMODE(target.stat().st_mode)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".arch-rules.tmp")
     except OSError as exc:
         notes.append(f"{shown}: cannot write ({exc.strerror or exc}); left as is")
         return False
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(after)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        atomic.write_bytes(target, after)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         notes.append(f"{shown}: cannot write ({exc.strerror or exc}); left as is")
         return False
     return True
-

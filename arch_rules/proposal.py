@@ -14,12 +14,11 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arch_rules import defaults, facts
+from arch_rules import atomic, defaults, facts
 from arch_rules.errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -458,14 +457,7 @@ def _append(path: Path, existing: str | None, proposal: str) -> None:
         raise UsageError(
             f"{path.name}: adding the proposal would make it invalid TOML ({exc}); add it by hand"
         ) from None
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
+        atomic.write_text(path, text, None if path.exists() else 0o644)
     except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
