@@ -91,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"arch-rules: {line}", file=sys.stderr)
         return exc.exit_code
     except ArchRulesError as exc:
-        print(f"arch-rules: {exc}", file=sys.stderr)
+        tail = " (please report it: https://github.com/arch-rules/arch-rules/issues)" if exc.exit_code == 3 else ""
+        print(f"arch-rules: {exc}{tail}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -119,3 +119,11 @@ def test_undecodable_file_is_arc003(tmp_path: Path) -> None:
     (tmp_path / "src/app/low/latin.py").write_bytes(b"# coding: utf-8\nx = '\xff\xfe'\n")
     report = arch_rules.check(tmp_path, cache=False, graph=False)
     assert any(f.code == "ARC003" and f.path == "src/app/low/latin.py" for f in report.findings)
+
+
+def test_dangling_link_and_link_loop_are_left_out(tmp_path: Path) -> None:
+    findings(tmp_path, "import app.high\n")
+    (tmp_path / "src/app/low/dangling.py").symlink_to(tmp_path / "nowhere.py")
+    (tmp_path / "src/app/low/loop").symlink_to(tmp_path / "src/app/low")
+    report = arch_rules.check(tmp_path, cache=False)  # the graph too
+    assert {(f.path, f.code) for f in report.findings} == {("src/app/low/mod.py", "ARC104")}
