@@ -192,11 +192,11 @@ def _check(args: argparse.Namespace) -> int:
         from arch_rules import fixes
 
         result = fixes.apply(run, write=args.fix)
+        for line in result.notes:
+            print(line, file=sys.stderr)
         if args.diff:
             sys.stdout.write(result.diff)
             return 0 if args.exit_zero or not result.diff else 1
-        for line in result.notes:
-            print(line, file=sys.stderr)
         if result.changed:
             run = run_full(options)
     report = run.report

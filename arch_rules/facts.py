@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -116,8 +117,20 @@ def extract(data: bytes) -> FileFacts:
     return extract_text(text)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The physical lines as Python numbers them: only ``\n``, ``\r\n`` and ``\r`` end a line
+    (``str.splitlines`` also splits at form feeds and other separators, which would shift every line)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def extract_text(text: str) -> FileFacts:
-    lines = text.splitlines()
+    lines = source_lines(text)
     noqa = _noqa_comments(lines) if "noqa" in text.lower() else ()
     try:
         tree = ast.parse(text)
