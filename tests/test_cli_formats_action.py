@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.tools import script
+
 REPO = Path(__file__).resolve().parents[1]
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 
@@ -124,7 +126,7 @@ def runner(tmp_path: Path) -> Path:
 
 
 def installed_cli() -> dict[str, str]:
-    found = shutil.which("arch-rules")
+    found = script("arch-rules")
     if found is None:
         pytest.skip("arch-rules is not on PATH")
     return {"ARCH_RULES_BIN": found}

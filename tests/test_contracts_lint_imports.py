@@ -23,6 +23,7 @@ import arch_rules
 from arch_rules import contracts
 from arch_rules.engine import Options, prepare
 from tests.test_contracts import FILES, project_at
+from tests.tools import script
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +33,7 @@ else:  # pragma: no cover
 pytestmark = pytest.mark.slow
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example"
-LINT_IMPORTS = shutil.which("lint-imports")
+LINT_IMPORTS = script("lint-imports")
 DIRECT = {"layers": "ARC101", "forbidden": "ARC104", "independence": "ARC106"}
 
 Link = tuple[str, str, int]  # importer, imported, first line

@@ -4,7 +4,6 @@ to, and `arch-rules explain` / `arch-rules rules` print the records through the 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from arch_rules.formats.sarif import help_uri
 from arch_rules.rules import all_rules
 from arch_rules.rules.docs import DOCS_PATH, anchor, explain, rules_markdown
+from tests.tools import script
 
 REPO = Path(__file__).resolve().parents[1]
 REGENERATE = "python -m arch_rules.rules.docs --write"
@@ -21,8 +21,8 @@ REGENERATE = "python -m arch_rules.rules.docs --write"
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The installed ``arch-rules`` script when it is on PATH, else the same entry point via ``-m``."""
-    script = shutil.which("arch-rules")
-    command = [script] if script else [sys.executable, "-m", "arch_rules"]
+    found = script("arch-rules")
+    command = [found] if found else [sys.executable, "-m", "arch_rules"]
     return subprocess.run([*command, *args], capture_output=True, text=True, cwd=REPO, timeout=120)
 
 

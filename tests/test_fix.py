@@ -14,6 +14,7 @@ import pytest
 
 from arch_rules import fixes
 from arch_rules.engine import Options, run_full
+from tests.tools import script
 
 LEDGER = Path(__file__).resolve().parents[1] / "fixtures" / "interfaces"
 
@@ -73,7 +74,7 @@ def project(tmp_path: Path, orders: dict[str, str], payments: dict[str, str] | N
 
 
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("arch-rules")
+    exe = script("arch-rules")
     command = [exe] if exe else [sys.executable, "-m", "arch_rules"]
     return subprocess.run(
         [*command, "check", "--no-cache", *args], cwd=root, capture_output=True, text=True, timeout=120
@@ -136,7 +137,7 @@ def test_diff_prints_a_git_style_diff_and_touches_nothing(tmp_path: Path) -> Non
     assert "+from shop.payments.api import Charge as PaymentCharge  # charges" in result.stdout
     # Paths are relative to the current directory.
     above = subprocess.run(
-        [shutil.which("arch-rules") or "arch-rules", "check", "--no-cache", "--no-graph", "--diff",
+        [script("arch-rules") or "arch-rules", "check", "--no-cache", "--no-graph", "--diff",
          "--config", str(root / "pyproject.toml")],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
