@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,7 +219,8 @@ def _extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
         return [extract(c) for c in contents]
     chunk = max(8, len(contents) // (workers * 4))
     try:
-        import multiprocessing
+        import multiprocessing  # here, not at the top: a warm run never starts a pool
+        from concurrent.futures import ProcessPoolExecutor
 
         if "fork" in multiprocessing.get_all_start_methods():
             _WORK = contents

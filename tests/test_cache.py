@@ -36,7 +36,9 @@ FILES = {
     "shop/web.py": '"""Web."""\nfrom shop import domain\n',
     "shop/domain.py": '"""Domain."""\nimport os\n',
     "shop/payments/__init__.py": '"""Payments."""\n',
-    "shop/payments/api.py": '"""API."""\n__all__ = ["charge"]\n\n\ndef charge(amount: int) -> int:\n    """Charge."""\n    return amount\n',
+    "shop/payments/api.py": (
+        '"""API."""\n__all__ = ["charge"]\n\n\ndef charge(amount: int) -> int:\n    """Charge."""\n    return amount\n'
+    ),
     "shop/payments/_gateway.py": '"""Gateway."""\n',
 }
 
@@ -130,7 +132,8 @@ def test_lines_moving_in_pyproject_outside_the_table_move_arc001(tmp_path: Path)
 
 
 def test_select_ignore_and_paths_apply_to_a_cached_result(tmp_path: Path, analyses: list[int]) -> None:
-    files = dict(FILES, **{"shop/domain.py": '"""Domain."""\nfrom shop import web\nfrom shop.payments import _gateway\n'})
+    files = dict(FILES)
+    files["shop/domain.py"] = '"""Domain."""\nfrom shop import web\nfrom shop.payments import _gateway\n'
     root = make_project(tmp_path, files=files)
     everything = found(root)
     assert {"ARC101", "ARC102"} <= {code for code, _, _ in everything}
@@ -217,8 +220,9 @@ def test_facts_stay_available_after_a_whole_result_hit(tmp_path: Path) -> None:
 def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = dict(FILES)
     for i in range(100):  # above defaults.PARALLEL_THRESHOLD
-        files[f"shop/domain_{i:03d}.py"] = f'"""Module {i}."""\nfrom shop import web\nimport os\n'
-    config = CONFIG.replace('"shop.domain"]', '"shop.domain", "shop.domain_*"]')
+        files[f"shop/core/m_{i:03d}.py"] = f'"""Module {i}."""\nfrom shop import web\nimport os\n'
+    files["shop/core/__init__.py"] = '"""Core."""\n'
+    config = CONFIG.replace('"shop.domain"]', '"shop.domain", "shop.core"]')
     root = make_project(tmp_path, config, files)
     serial = found(root, cache=False, jobs=1)
     assert len([f for f in serial if f[0] == "ARC101"]) == 100
@@ -229,8 +233,9 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
 def test_concurrent_runs_are_both_right_and_leave_a_readable_cache(tmp_path: Path) -> None:
     files = dict(FILES)
     for i in range(80):  # enough to use the worker pool
-        files[f"shop/domain_{i:03d}.py"] = f'"""Module {i}."""\nfrom shop import web\n'
-    config = CONFIG.replace('"shop.domain"]', '"shop.domain", "shop.domain_*"]')
+        files[f"shop/core/m_{i:03d}.py"] = f'"""Module {i}."""\nfrom shop import web\n'
+    files["shop/core/__init__.py"] = '"""Core."""\n'
+    config = CONFIG.replace('"shop.domain"]', '"shop.domain", "shop.core"]')
     root = make_project(tmp_path, config, files)
     command = [sys.executable, "-m", "arch_rules", "check", "--format", "json"]
 
@@ -243,7 +248,7 @@ def test_concurrent_runs_are_both_right_and_leave_a_readable_cache(tmp_path: Pat
         if round_ % 2 == 0:  # cold: both write everything at once; warm: both read while the other may write
             for path in pickles(root):
                 path.unlink()
-        (root / "shop/domain_000.py").write_text(f'"""Module 0, round {round_}."""\nfrom shop import web\n')
+        (root / "shop/core/m_000.py").write_text(f'"""Module 0, round {round_}."""\nfrom shop import web\n')
         runs = [subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(2)]
         outputs = [run.communicate()[0] for run in runs]
         for output in outputs:
