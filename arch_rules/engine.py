@@ -67,19 +67,18 @@ def run_full(options: Options) -> Run:
     data, hashes = _read_all(project)
     key = _result_key(cache, config, options, hashes)
     cached = cache.read("result")
-    notes: list[str] = []
-    if isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("noqa"), dict):
-        findings = cached["findings"]
-        project.facts = _LazyFacts(lambda: _facts(project, data, hashes, cache, options.jobs), cached["noqa"])
-        notes = list(cached.get("notes", []))
+    previous = cached if isinstance(cached, dict) and isinstance(cached.get("noqa"), dict) else None
+    if previous is not None and previous.get("key") == key:
+        analysis = Analysis.from_state(previous)
+        project.facts = _LazyFacts(lambda: _facts(project, data, hashes, cache, options.jobs), previous["noqa"])
     else:
         facts = _facts(project, data, hashes, cache, options.jobs)
         project.facts = facts
-        findings = _analyse(project, options, notes)
+        analysis = _analyse(project, options, hashes, previous)
         noqa = {m.relpath: facts[m.name].noqa for m in project.modules.values() if facts[m.name].noqa}
-        cache.write("result", {"key": key, "findings": findings, "noqa": noqa, "notes": notes})
-    report = _report(project, findings, options)
-    report.notes.extend(notes)
+        cache.write("result", {"key": key, "noqa": noqa, **analysis.state()})
+    report = _report(project, analysis.findings, options)
+    report.notes.extend(analysis.notes)
     return Run(config, project, report, data)
 
 
@@ -240,20 +239,82 @@ def _extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
 # analysis
 
 
-def _analyse(project: Project, options: Options, notes: list[str] | None = None) -> list[Finding]:
-    findings: list[Finding] = []
+@dataclass
+class Analysis:
+    """The findings of one run, kept in two parts so that the run after a small change redoes little:
+    each module's own findings (valid while its content and the cross-file *context* are unchanged) and
+    the whole-project findings, configuration and graph (valid while no import anywhere changed)."""
+
+    context: str
+    #: relpath -> (content hash, digest of its imports, its findings)
+    modules: dict[str, tuple[str, str, tuple[Finding, ...]]]
+    shared_key: str
+    shared: tuple[Finding, ...]
+    notes: list[str]
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = [finding for _, _, found in self.modules.values() for finding in found]
+        out.extend(self.shared)
+        return out
+
+    def state(self) -> dict[str, object]:
+        return {
+            "context": self.context,
+            "modules": self.modules,
+            "shared_key": self.shared_key,
+            "shared": self.shared,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Analysis:
+        return cls(state["context"], state["modules"], state["shared_key"], state["shared"], list(state["notes"]))
+
+
+def _analyse(project: Project, options: Options, hashes: dict[str, str], previous: dict[str, Any] | None) -> Analysis:
+    context = _context_digest(project)
+    reusable = previous.get("modules", {}) if previous and previous.get("context") == context else {}
+    per_module: dict[str, tuple[str, str, tuple[Finding, ...]]] = {}
     for name in sorted(project.modules):
         module = project.modules[name]
+        digest = hashes[module.relpath]
+        hit = reusable.get(module.relpath)
+        if hit is not None and hit[0] == digest:
+            per_module[module.relpath] = hit
+            continue
         facts = project.facts[name]
-        findings.extend(modules.check(project, module, facts))
-        findings.extend(boundaries.check(project, module, facts))
-        findings.extend(interfaces.check(project, module, facts))
-    findings.extend(configuration_findings(project))
+        found = (
+            *modules.check(project, module, facts),
+            *boundaries.check(project, module, facts),
+            *interfaces.check(project, module, facts),
+        )
+        per_module[module.relpath] = (digest, content_hash(repr(facts.imports).encode()), found)
+    imports = content_hash("\0".join(f"{rel}:{entry[1]}" for rel, entry in sorted(per_module.items())).encode())
+    shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())
+    if previous and previous.get("shared_key") == shared_key:
+        return Analysis(context, per_module, shared_key, previous["shared"], list(previous["notes"]))
+    notes: list[str] = []
+    shared = list(configuration_findings(project))
     if options.graph:
         from arch_rules import contracts
 
-        findings.extend(contracts.check(project, cache=options.cache, notes=notes))
-    return findings
+        shared.extend(contracts.check(project, cache=options.cache, notes=notes))
+    return Analysis(context, per_module, shared_key, tuple(shared), notes)
+
+
+def _context_digest(project: Project) -> str:
+    """What a module's findings depend on beyond its own content: the configuration (and its text, for
+    locations), the set of modules, and what every interface module exports (ARC102 names the interface
+    that exports an imported name)."""
+    parts = [project.config.digest, content_hash(project.config.text.encode())]
+    parts += (f"{name}:{int(module.is_package)}" for name, module in sorted(project.modules.items()))
+    parts += sorted(project.namespaces)
+    for name in sorted(project.modules):
+        if project.is_interface(name):
+            facts = project.facts[name]
+            parts.append(repr((name, facts.all_names, facts.all_dynamic, sorted(facts.bound_names))))
+    return content_hash("\0".join(parts).encode())
 
 
 def _interface_ownership(project: Project) -> list[str]:
@@ -324,9 +385,7 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
         for level in stack.levels:
             for entry in level.entries:
                 if stack.containers:
-                    missing = [
-                        c for c in containers if not project.any_covered(_pattern(f"{c}.{entry.pattern.text}"))
-                    ]
+                    missing = [c for c in containers if not project.any_covered(_pattern(f"{c}.{entry.pattern.text}"))]
                     if missing and not entry.optional and containers:
                         out.append(
                             finding(

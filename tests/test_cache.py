@@ -256,3 +256,40 @@ def test_concurrent_runs_are_both_right_and_leave_a_readable_cache(tmp_path: Pat
     for path in pickles(root):
         assert isinstance(pickle.loads(path.read_bytes()), dict), path.name
     assert not list((root / ".arch_rules_cache").glob("*.tmp"))
+
+
+def _messages(root: Path) -> dict[tuple[str, str, int], str]:
+    return {(f.code, f.path, f.line): f.message for f in arch_rules.check(root).findings}
+
+
+def test_partial_reuse_follows_what_other_files_export(tmp_path: Path) -> None:
+    """A module's findings are reused after a change elsewhere, except when the change is in what an
+    interface exports (ARC102 names the interface that exports the imported name)."""
+    files = dict(FILES)
+    files["shop/domain.py"] = '"""Domain."""\nfrom shop.payments._gateway import charge\n'
+    files["shop/payments/_gateway.py"] = '"""Gateway."""\n\n\ndef charge(amount: int) -> int:\n    return amount\n'
+    root = make_project(tmp_path, files=files)
+    key = ("ARC102", "shop/domain.py", 2)
+    assert "import charge from shop.payments.api instead" in _messages(root)[key]
+    # The interface stops exporting charge: the importer's message must change although it did not.
+    (root / "shop/payments/api.py").write_text('"""API."""\n__all__: list[str] = []\n')
+    assert "does not export charge" in _messages(root)[key]
+    fresh = {(f.code, f.path, f.line): f.message for f in arch_rules.check(root, cache=False).findings}
+    assert _messages(root) == fresh
+
+
+def test_partial_reuse_rechecks_the_graph_when_an_import_changes(tmp_path: Path) -> None:
+    config = CONFIG + '\n[[tool.arch_rules.forbid]]\nfrom = ["shop.web"]\nimport = ["os"]\n'
+    root = make_project(tmp_path, config)
+    assert ("ARC204", "shop/web.py", 2) in found(root)  # shop.web -> shop.domain -> os
+    (root / "shop/domain.py").write_text('"""Domain."""\n\n\nimport os\n')  # the chain's link moves
+    fresh = found(root, cache=False)
+    assert found(root) == fresh
+    chain = next(f for f in arch_rules.check(root).findings if f.code == "ARC204").chain
+    assert [link.line for link in chain] == [2, 4]
+    (root / "shop/domain.py").write_text('"""Domain."""\n')  # the chain is gone
+    assert found(root) == found(root, cache=False)
+    assert not any(code == "ARC204" for code, _, _ in found(root))
+    # An edit that moves no import reuses the graph's findings and is still right.
+    (root / "shop/web.py").write_text('"""Web."""\nfrom shop import domain\n\n# a comment\n')
+    assert found(root) == found(root, cache=False)
