@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
+import re
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from arch_rules import atomic
 from arch_rules.defaults import VERSION as __version__
 
 _FORMAT = 2
@@ -78,8 +78,8 @@ class Cache:
             return None
         try:
             with open(self._path(name), "rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is a miss, whatever it raises
+                return _SafeUnpickler(handle).load()
+        except Exception:  # noqa: BLE001 - a missing, truncated, foreign or hostile file is a miss, whatever it raises
             return None
 
     def write(self, name: str, value: Any) -> None:
@@ -87,7 +87,7 @@ class Cache:
             return
         try:
             self._prepare()
-            _atomic_write(self._path(name), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            atomic.write_bytes(self._path(name), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only checkout still lints; it just does not remember
 
@@ -132,15 +132,15 @@ class Cache:
     # -- housekeeping ----------------------------------------------------------------------------------
 
     def _prepare(self) -> None:
-        """Create the folder with a ``.gitignore`` and drop entries written by other versions (once)."""
+        """Create the folder (with a ``.gitignore``, when we create it) and drop *our* entries written by
+        other versions (once). Nothing else in the folder is touched."""
         if getattr(self, "_prepared", False):
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        gitignore = self.folder / ".gitignore"
-        if not gitignore.exists():
-            _atomic_write(gitignore, b"# Created by arch-rules.\n*\n")
+        if not self.folder.is_dir():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic.write_bytes(self.folder / ".gitignore", b"# Created by arch-rules.\n*\n")
         for path in self.folder.glob("*.pickle"):
-            if not path.name.endswith(f"-{self.tag}.pickle"):
+            if _OURS.fullmatch(path.name) and not path.name.endswith(f"-{self.tag}.pickle"):
                 try:
                     path.unlink()
                 except OSError:
@@ -148,15 +148,26 @@ class Cache:
         self._prepared = True
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+#: The names of the entries this module writes (``result-<tag>``, ``facts-XX-<tag>``).
+_OURS = re.compile(r"(?:result|facts-[0-9a-f]{2})-v\d+-.+\.pickle")
+
+#: What a cache entry may contain. Anything else in a pickle (a class that runs code on load, say one
+#: planted in a repository's committed cache folder) makes the entry a miss: a cache is data, and
+#: arch-rules never runs code it reads (DESIGN §7).
+_ALLOWED = {
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("arch_rules.facts", "FileFacts"),
+    ("arch_rules.facts", "ImportFact"),
+    ("arch_rules.facts", "DefFact"),
+    ("arch_rules.facts", "Noqa"),
+    ("arch_rules.findings", "Finding"),
+    ("arch_rules.findings", "ChainLink"),
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the arch-rules cache")
+        return super().find_class(module, name)

@@ -20,6 +20,7 @@ from typing import Any
 
 from arch_rules import defaults
 from arch_rules.errors import ConfigError
+from arch_rules.facts import source_lines
 from arch_rules.patterns import Pattern, pattern_problem, split_import_expression
 
 if sys.version_info >= (3, 11):
@@ -182,9 +183,17 @@ def find_config(start: Path) -> Path | None:
         candidate = folder / defaults.CONFIG_FILE
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                raw = candidate.read_bytes()
+            except OSError:
                 continue
+            if b"arch_rules" not in raw:
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return candidate  # meant for us but unreadable: `load` says so, rather than skip it
+            if text.startswith("\ufeff"):
+                return candidate  # TOML does not allow a BOM: `load` reports it
             if re.search(r"^\s*\[\[?\s*tool\.arch_rules(\]|\.|\s)", text, re.MULTILINE) or (
                 "arch_rules" in text and _has_table(text)
             ):
@@ -402,6 +411,11 @@ class _Validator:
                     "teams from CODEOWNERS are not supported yet; declare [tool.arch_rules.teams] instead",
                 )
         cache_dir = self.string(table, "cache_dir", base, defaults.CACHE_DIR) or defaults.CACHE_DIR
+        parts = Path(cache_dir).parts
+        if os.path.isabs(cache_dir) or ".." in parts or not parts or set(parts) == {"."}:
+            self.problem(f"{base}.cache_dir", f"{json.dumps(cache_dir)} must be a folder of its own inside the project")
+        elif any(Path(cache_dir) == Path(r) for r in source_roots):
+            self.problem(f"{base}.cache_dir", f"{json.dumps(cache_dir)} is a source root; use a folder of its own")
 
         layers = [self.layer_stack(i, t) for i, t in enumerate(self.table_list(table, "layers", f"{base}.layers"))]
         teams = self.teams(table.get("teams", {}), f"{base}.teams")
@@ -642,7 +656,7 @@ def _type_name(value: Any) -> str:
 
 def _locate(text: str, key: str, value: str | None) -> int:
     """Line of ``value`` (a quoted string) inside the table that ``key`` lives in; best effort."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     start = _table_start(lines, key)
     leaf = re.sub(r"\[\d+\]$", "", key.rsplit(".", 1)[-1])
     if value is not None:

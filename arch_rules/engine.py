@@ -14,7 +14,7 @@ from arch_rules import defaults
 from arch_rules.cache import Cache, content_hash
 from arch_rules.config import Config, load
 from arch_rules.errors import ConfigError, UsageError
-from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract
+from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract, source_lines
 from arch_rules.findings import Finding, Report
 from arch_rules.project import Module, Project, discover, import_matches
 from arch_rules.rules import boundaries, interfaces, modules
@@ -473,11 +473,13 @@ def _report(project: Project, findings: list[Finding], options: Options) -> Repo
     config = project.config
     selection = Selection(config, options.select, options.ignore)
     noqa_by_path = _noqa_by_path(project)
-    noqa_by_path[_config_relpath(config)] = _noqa_comments(config.text.splitlines())
+    noqa_by_path[_config_relpath(config)] = _noqa_comments(source_lines(config.text))
+    # Selection first: a bare `# noqa` is ARC403 only on a line with a finding that would be reported.
+    selected = [f for f in findings if selection.reports(f.path, f.code)]
     result = [
         f.with_severity(selection.severity(f.code))
-        for f in _apply_noqa(findings, noqa_by_path)
-        if selection.reports(f.path, f.code)
+        for f in apply_noqa(selected, noqa_by_path)
+        if f.code != "ARC403" or selection.reports(f.path, f.code)
     ]
     result = _limit_to_paths(project, result, options)
     report = Report(files_checked=len(project.modules), modules=len(project.modules))
@@ -486,7 +488,7 @@ def _report(project: Project, findings: list[Finding], options: Options) -> Repo
     return report
 
 
-def _apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, ...]]) -> list[Finding]:
+def apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, ...]]) -> list[Finding]:
     """``# noqa`` as flake8 reads it, plus ARC403 for suppressions of ARC codes that give no reason."""
     kept: list[Finding] = []
     reasonless: dict[tuple[str, int], Noqa] = {}
@@ -532,7 +534,7 @@ def _limit_to_paths(project: Project, findings: list[Finding], options: Options)
     folders: list[str] = []
     for raw in options.paths:
         path = Path(raw)
-        absolute = (Path.cwd() / path).resolve() if not path.is_absolute() else path.resolve()
+        absolute = (options.start / path).resolve() if not path.is_absolute() else path.resolve()
         if not absolute.exists():
             raise UsageError(f"{raw}: no such file or folder")
         try:
@@ -552,7 +554,7 @@ def _apply_baseline(project: Project, findings: list[Finding], options: Options,
     if options.baseline is not None:
         path = Path(options.baseline)
         if not path.is_absolute():
-            path = Path.cwd() / path
+            path = options.start / path
         if not path.exists():
             raise UsageError(f"{options.baseline}: baseline file not found (write one with `arch-rules baseline`)")
     else:

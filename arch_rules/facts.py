@@ -143,7 +143,10 @@ def extract_text(text: str) -> FileFacts:
         return FileFacts(syntax_error=(line, max(column, 1), exc.msg or "invalid syntax"), noqa=noqa, lines=len(lines))
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. null bytes
         return FileFacts(syntax_error=(1, 1, str(exc) or type(exc).__name__), noqa=noqa, lines=len(lines))
-    return _Reader(lines).read(tree, noqa)
+    try:
+        return _Reader(lines).read(tree, noqa)
+    except RecursionError:  # a definition nested past the interpreter's limit: say so, check the rest
+        return FileFacts(syntax_error=(1, 1, "nested too deeply to analyse"), noqa=noqa, lines=len(lines))
 
 
 def _newer_syntax(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFacts | None:
@@ -239,6 +242,8 @@ class _Reader:
                         self.tc_modules.add(alias.asname)
                     if alias.name == "importlib":
                         self.importlib_names.add(alias.asname or "importlib")
+                    elif alias.name.startswith("importlib.") and not alias.asname:
+                        self.importlib_names.add("importlib")  # `import importlib.util` binds importlib
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 for alias in node.names:
                     if node.module in _TYPE_CHECKING_MODULES and alias.name == "TYPE_CHECKING":
@@ -256,36 +261,39 @@ class _Reader:
     # -- imports ---------------------------------------------------------------------------------------
 
     def _walk(self, body: list[ast.stmt], type_checking: bool, local: bool) -> None:
-        for node in body:
-            self._visit(node, type_checking, local)
+        """Every import in ``body``, in source order. Iterative: a valid file can nest deeper than
+        Python's recursion limit (a long ``1 + 1 + ... + 1`` is a deep tree)."""
+        stack: list[tuple[ast.AST, bool, bool]] = [(node, type_checking, local) for node in reversed(body)]
+        while stack:
+            node, tc, loc = stack.pop()
+            stack.extend(reversed(self._visit(node, tc, loc)))
 
-    def _visit(self, node: ast.AST, type_checking: bool, local: bool) -> None:
+    def _visit(self, node: ast.AST, type_checking: bool, local: bool) -> list[tuple[ast.AST, bool, bool]]:
+        """Record what ``node`` itself imports; return its children to visit, each with its flags."""
         if isinstance(node, ast.Import):
             for alias in node.names:
                 self._add(node, "import", alias.name, 0, ((alias.name, alias.asname),), type_checking, local)
-            return
+            return []
         if isinstance(node, ast.ImportFrom):
             if any(a.name == "*" for a in node.names) and not local:
                 self.star = True
             names = tuple((a.name, a.asname) for a in node.names)
             self._add(node, "from", node.module or "", node.level or 0, names, type_checking, local)
-            return
+            return []
         if isinstance(node, ast.If) and self._is_type_checking(node.test):
-            self._visit(node.test, type_checking, local)
-            self._walk(node.body, True, local)
-            self._walk(node.orelse, type_checking, local)
-            return
+            return [
+                (node.test, type_checking, local),
+                *((child, True, local) for child in node.body),
+                *((child, type_checking, local) for child in node.orelse),
+            ]
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             # Decorators, defaults and annotations run when the function is defined; the body when it is called.
             body = node.body if isinstance(node.body, list) else [node.body]
             inner = {id(part) for part in body}
-            for child in ast.iter_child_nodes(node):
-                self._visit(child, type_checking, local or id(child) in inner)
-            return
+            return [(child, type_checking, local or id(child) in inner) for child in ast.iter_child_nodes(node)]
         if isinstance(node, ast.Call):
             self._dynamic(node, type_checking, local)
-        for child in ast.iter_child_nodes(node):
-            self._visit(child, type_checking, local)
+        return [(child, type_checking, local) for child in ast.iter_child_nodes(node)]
 
     def _dynamic(self, node: ast.Call, type_checking: bool, local: bool) -> None:
         func = node.func

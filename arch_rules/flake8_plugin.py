@@ -197,6 +197,6 @@ def _reasonless_noqa(module: Module, facts: FileFacts) -> list[Finding]:
     flake8 applies the noqa itself; the finding about the noqa is ours. (A bare ``# noqa`` on a line with an
     ARC finding is ARC403 for the CLI too, but flake8 suppresses everything on that line, ARC403 included.)
     """
-    from arch_rules.engine import _apply_noqa
+    from arch_rules.engine import apply_noqa
 
-    return [f for f in _apply_noqa([], {module.relpath: facts.noqa}) if f.code == "ARC403"]
+    return [f for f in apply_noqa([], {module.relpath: facts.noqa}) if f.code == "ARC403"]

@@ -186,7 +186,7 @@ class Project:
                 package = self.package_of(importer)
             parts = package.split(".") if package else []
             up = fact.level - 1
-            if up > len(parts) or not parts:
+            if up >= len(parts):
                 return []
             anchor = ".".join(parts[: len(parts) - up]) if up else package
             base = f"{anchor}.{fact.module}" if fact.module else anchor
@@ -228,12 +228,14 @@ class Project:
 
 
 def import_matches(entry: IgnoredImport, importer: str, imported: str, first_party: bool) -> bool:
+    """Whether an agreed exception covers this import. A third-party imported side is compared on its
+    top-level package on both sides, as import-linter does (its graph knows only ``django``, not
+    ``django.db``), so the two engines agree."""
     if not entry.importer.matches(importer):
         return False
-    if entry.imported.matches(imported):
-        return True
-    # A third-party imported side compares on its top-level package, as import-linter does.
-    return not first_party and entry.imported.matches(imported.split(".", 1)[0])
+    if first_party:
+        return entry.imported.matches(imported)
+    return _pattern(entry.imported.text.split(".", 1)[0]).matches(imported.split(".", 1)[0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -258,12 +260,13 @@ def _entry_name(pattern_text: str, name: str) -> str:
 def discover(config: Config, git_only: bool = False) -> Project:
     """Walk the source roots and name every module of the project (DESIGN §2, precise semantics)."""
     root = config.root
-    exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
+    exclude = _Filter(root, config.exclude)
     tracked = _git_files(root) if git_only else None
     wanted = set(config.root_packages) if config.root_packages is not None else None
     modules: dict[str, Module] = {}
     namespaces: set[str] = set()
-    problems: list[str] = []
+    problems: list[str] = _overlapping_roots(config)
+    first_seen: dict[str, tuple[str, bool]] = {}
     for source_root in config.source_roots:
         base = (root / source_root).resolve()
         if not base.is_dir():
@@ -286,6 +289,15 @@ def discover(config: Config, git_only: bool = False) -> Project:
                 continue  # by default only regular packages are root packages
             if wanted is not None and entry.name not in wanted:
                 continue
+            earlier = first_seen.setdefault(entry.name, (source_root, is_regular))
+            if earlier[0] != source_root and (is_regular or earlier[1]):
+                problems.append(
+                    f"{config.display_path}: tool.arch_rules.source_roots: package {entry.name!r} is in both "
+                    f"{earlier[0]!r} and {source_root!r}; only a namespace package (no __init__.py) may span "
+                    "source roots"
+                )
+                continue
+            exclude.enter(base)
             _walk_package(Path(entry.path), entry.name, is_regular, root, exclude, tracked, modules, namespaces)
     if problems:
         raise ConfigError(problems)
@@ -321,14 +333,15 @@ def _walk_package(
     name: str,
     is_regular: bool,
     root: Path,
-    exclude: pathspec.GitIgnoreSpec | None,
+    exclude: _Filter,
     tracked: set[str] | None,
     modules: dict[str, Module],
     namespaces: set[str],
 ) -> None:
     rel_folder = _relative(folder, root)
-    if rel_folder is not None and exclude is not None and exclude.match_file(rel_folder + "/"):
+    if rel_folder is not None and exclude.skips(rel_folder + "/"):
         return
+    exclude.enter(folder)
     if not is_regular:
         namespaces.add(name)
     try:
@@ -361,12 +374,67 @@ def _walk_package(
             rel = _relative(path, root)
             if rel is None:
                 continue
-            if exclude is not None and exclude.match_file(rel):
+            if exclude.skips(rel):
                 continue
             if tracked is not None and rel not in tracked:
                 continue
             module_name = name if stem == "__init__" else f"{name}.{stem}"
             modules[module_name] = Module(module_name, path, rel, stem == "__init__")
+
+
+class _Filter:
+    """``exclude`` globs, plus every ``.gitignore`` on the way from the project root down to a file
+    (gitignore semantics: each file's patterns are relative to its own folder)."""
+
+    def __init__(self, root: Path, exclude: tuple[str, ...]) -> None:
+        self.root = root
+        self.specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        if exclude:
+            self.specs.append(("", pathspec.GitIgnoreSpec.from_lines(exclude)))
+        self.seen: set[Path] = set()
+        # .gitignore files above a source root (the project root's, and folders in between) apply too.
+        self.enter(root)
+
+    def enter(self, folder: Path) -> None:
+        """Read ``folder``'s .gitignore (once), and those of the folders between the root and it."""
+        rel = _relative(folder, self.root)
+        if rel is None:
+            return
+        current = self.root
+        for part in ["", *Path(rel).parts]:
+            current = current / part if part else current
+            if current in self.seen:
+                continue
+            self.seen.add(current)
+            ignore = current / ".gitignore"
+            if ignore.is_file():
+                try:
+                    lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    continue
+                base = _relative(current, self.root) or ""
+                prefix = "" if base in ("", ".") else base + "/"
+                self.specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def skips(self, rel: str) -> bool:
+        for prefix, spec in self.specs:
+            if rel.startswith(prefix) and spec.match_file(rel[len(prefix) :]):
+                return True
+        return False
+
+
+def _overlapping_roots(config: Config) -> list[str]:
+    """Source roots inside one another would name every file twice (``src`` and ``src/shop``)."""
+    problems = []
+    resolved = [(r, (config.root / r).resolve()) for r in config.source_roots]
+    for i, (name, path) in enumerate(resolved):
+        for other, other_path in resolved[:i]:
+            if path == other_path or other_path in path.parents or path in other_path.parents:
+                problems.append(
+                    f"{config.display_path}: tool.arch_rules.source_roots: {name!r} and {other!r} overlap; "
+                    "a file must belong to one source root"
+                )
+    return problems
 
 
 def _relative(path: Path, root: Path) -> str | None:

@@ -5,6 +5,7 @@ happened to the cache in between (edits, configuration changes, damage, concurre
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -293,3 +294,42 @@ def test_partial_reuse_rechecks_the_graph_when_an_import_changes(tmp_path: Path)
     # An edit that moves no import reuses the graph's findings and is still right.
     (root / "shop/web.py").write_text('"""Web."""\nfrom shop import domain\n\n# a comment\n')
     assert found(root) == found(root, cache=False)
+
+
+class _Planted:
+    """What a hostile repository could commit as a cache entry: a pickle that runs code when loaded."""
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, ("touch planted-code-ran",))
+
+
+def test_a_planted_cache_entry_is_never_executed(tmp_path: Path) -> None:
+    import pickle
+
+    from arch_rules.cache import Cache
+
+    root = make_project(tmp_path)
+    expected = found(root, cache=False)
+    cache = Cache(root / ".arch_rules_cache")
+    (root / ".arch_rules_cache").mkdir()
+    for name in ("result", *(f"facts-{i:02x}" for i in range(256))):
+        (root / ".arch_rules_cache" / f"{name}-{cache.tag}.pickle").write_bytes(pickle.dumps(_Planted()))
+    monkey_cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        assert found(root) == expected
+    finally:
+        os.chdir(monkey_cwd)
+    assert not (root / "planted-code-ran").exists()
+    # ...and the cache still works afterwards (the entries were rewritten with real data).
+    assert cache.read("result") is not None
+
+
+def test_cache_dir_leaves_other_files_alone(tmp_path: Path) -> None:
+    config = CONFIG.replace('root_packages = ["shop"]', 'root_packages = ["shop"]\ncache_dir = "data"')
+    root = make_project(tmp_path, config)
+    (root / "data").mkdir()
+    (root / "data" / "model.pickle").write_bytes(b"user data")
+    found(root)
+    assert (root / "data" / "model.pickle").read_bytes() == b"user data"
+    assert not (root / "data" / ".gitignore").exists()  # not our folder: no .gitignore written into it

@@ -168,6 +168,16 @@ BAD = [
         ["pyproject.toml: tool.arch_rules.teams.a.interface[0]: shop.domain is owned by team b, not team a"],
     ),
     (
+        "cache-dir-outside",
+        '[tool.arch_rules]\nsource_roots = ["src"]\ncache_dir = "../elsewhere"\n',
+        ['pyproject.toml: tool.arch_rules.cache_dir: "../elsewhere" must be a folder of its own inside the project'],
+    ),
+    (
+        "cache-dir-root",
+        '[tool.arch_rules]\nsource_roots = ["src"]\ncache_dir = "."\n',
+        ['pyproject.toml: tool.arch_rules.cache_dir: "." must be a folder of its own inside the project'],
+    ),
+    (
         "codeowners-not-yet",
         '[tool.arch_rules]\nsource_roots = ["src"]\ncodeowners = ".github/CODEOWNERS"\n',
         ["pyproject.toml: tool.arch_rules.codeowners: teams from CODEOWNERS are not supported yet"],

@@ -127,3 +127,30 @@ def test_dangling_link_and_link_loop_are_left_out(tmp_path: Path) -> None:
     (tmp_path / "src/app/low/loop").symlink_to(tmp_path / "src/app/low")
     report = arch_rules.check(tmp_path, cache=False)  # the graph too
     assert {(f.path, f.code) for f in report.findings} == {("src/app/low/mod.py", "ARC104")}
+
+
+def test_importlib_bound_by_a_submodule_import(tmp_path: Path) -> None:
+    assert findings(tmp_path, "import importlib.util\nimportlib.import_module('app.high')\n") == {(2, "app.high")}
+
+
+def test_a_valid_deeply_nested_file_is_read(tmp_path: Path) -> None:
+    deep = "x = " + " + ".join(["1"] * 900) + "\nimport app.high\n"  # compiles, yet deeper than the recursion limit
+    assert findings(tmp_path, deep) == {(2, "app.high")}
+
+
+def test_relative_import_above_the_top_package_is_not_an_import(tmp_path: Path) -> None:
+    assert findings(tmp_path, "from ...high import x\nfrom .... import y\n") == set()
+
+
+def test_third_party_exception_compares_top_level_packages(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.forbid]]\nfrom = ["app.low"]\n'
+        'import = ["django"]\nignore_imports = ["app.low.mod -> django.db"]\n'
+    )
+    for rel, text in {**HIGH, "src/app/low/mod.py": "import django.db.models\nimport django.http\n"}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    # Both engines read the exception as "app.low.mod -> django": no ARC104, no ARC004.
+    report = arch_rules.check(tmp_path, cache=False)
+    assert [f.code for f in report.findings] == []

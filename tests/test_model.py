@@ -141,3 +141,32 @@ def test_version_matches_pyproject() -> None:
         import tomli as tomllib
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     assert tomllib.loads(pyproject.read_text())["project"]["version"] == arch_rules.__version__
+
+
+def test_gitignored_files_are_not_part_of_the_project(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("generated.py\n")
+    (tmp_path / "shop" / "gen").mkdir(parents=True)
+    (tmp_path / "shop" / "gen" / ".gitignore").write_text("*.py\n!__init__.py\n")
+    p = project(
+        tmp_path,
+        "[tool.arch_rules]\n",
+        ["shop/__init__.py", "shop/generated.py", "shop/real.py", "shop/gen/__init__.py", "shop/gen/x.py"],
+    )
+    assert sorted(p.modules) == ["shop", "shop.gen", "shop.real"]
+
+
+@pytest.mark.parametrize(
+    ("roots", "files", "message"),
+    [
+        (["src", "src/shop"], ["src/shop/__init__.py"], "'src/shop' and 'src' overlap"),
+        (["a", "b"], ["a/shop/__init__.py", "b/shop/__init__.py"], "package 'shop' is in both 'a' and 'b'"),
+    ],
+)
+def test_source_roots_that_would_name_a_file_twice(
+    tmp_path: Path, roots: list[str], files: list[str], message: str
+) -> None:
+    from arch_rules.errors import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        project(tmp_path, f"[tool.arch_rules]\nsource_roots = {roots!r}\n".replace("'", '"'), files)
+    assert message in raised.value.problems[0]

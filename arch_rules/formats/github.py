@@ -80,19 +80,14 @@ def render(report: Report, ctx: FormatContext) -> str:
     if hidden:
         more = "1 more finding" if hidden == 1 else f"{hidden} more findings"
         lines.append(
-            "::notice::"
-            + escape_data(f"{more} than GitHub shows as annotations; see the job summary / SARIF")
+            "::notice::" + escape_data(f"{more} than GitHub shows as annotations; see the job summary / SARIF")
         )
     if report.stale_baseline:
         stale = len(report.stale_baseline)
-        what = (
-            "1 baseline entry no longer occurs" if stale == 1 else f"{stale} baseline entries no longer occur"
-        )
+        what = "1 baseline entry no longer occurs" if stale == 1 else f"{stale} baseline entries no longer occur"
         lines.append(
             "::notice title=arch-rules::"
-            + escape_data(
-                f"{what}; remove {'it' if stale == 1 else 'them'} from the baseline (see the job summary)"
-            )
+            + escape_data(f"{what}; remove {'it' if stale == 1 else 'them'} from the baseline (see the job summary)")
         )
     lines.extend(f"::notice title=arch-rules::{escape_data(one_line(note))}" for note in report.notes)
     return "".join(line + "\n" for line in lines)

@@ -141,16 +141,12 @@ def _result(finding: Finding, ctx: FormatContext, index: dict[str, int]) -> dict
         "ruleId": finding.code,
         "level": "error" if is_error(finding) else "warning",
         "message": {"text": finding.message},
-        "locations": [
-            {"physicalLocation": {"artifactLocation": _artifact(finding.path, ctx), "region": region}}
-        ],
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(finding.path, ctx), "region": region}}],
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
     related = [
-        _related(position, link, link.path, ctx)
-        for position, link in enumerate(finding.chain)
-        if link.path is not None
+        _related(position, link, link.path, ctx) for position, link in enumerate(finding.chain) if link.path is not None
     ]
     if related:
         result["relatedLocations"] = related

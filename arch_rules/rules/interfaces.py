@@ -26,8 +26,10 @@ def check(project: Project, module: Module, facts: FileFacts) -> Iterator[Findin
     # A team's owned packages: what an `owns` pattern names exactly (DESIGN §2, ownership).
     owned = any(p.matches(module.name) for p in team.owns)
 
-    def finding(code: str, message: str, line: int = 1, column: int = 1) -> Finding:
-        return Finding(code, message, module.relpath, line, column, module=module.name, team=team.name)
+    def finding(code: str, message: str, line: int = 1, column: int = 1, snippet: str = "") -> Finding:
+        # The snippet names what the finding is about ("def f", "__all__ 'x'"): it is what tells two
+        # findings of one rule in one file apart in a baseline, where line numbers do not count.
+        return Finding(code, message, module.relpath, line, column, module=module.name, team=team.name, snippet=snippet)
 
     if (interface or owned) and not facts.has_docstring:
         kind = "interface module" if interface else "owned package"
@@ -69,6 +71,7 @@ def _undefined(project: Project, module: Module, facts: FileFacts, finding: _Mak
             f"__all__ of {module.name} lists {name!r}, which the module neither defines nor imports; "
             "define or import it, or remove it from __all__",
             line=line or facts.all_line or 1,
+            snippet=f"__all__ {name!r}",
         )
 
 
@@ -94,6 +97,7 @@ def _annotations(definition: DefFact, module: Module, finding: _Make, qualname: 
         "annotate every parameter and the return so callers can rely on the contract",
         line=definition.line,
         column=definition.column,
+        snippet=f"def {qualname}",
     )
 
 
@@ -117,6 +121,7 @@ def _docstrings(module: Module, facts: FileFacts, public: Callable[[str], bool],
             "say what it is for, so callers need not read the code",
             line=where.line,
             column=where.column,
+            snippet=f"{where.kind} {name}",
         )
 
 
