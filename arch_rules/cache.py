@@ -25,7 +25,7 @@ import hashlib
 import pickle
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,41 +93,23 @@ class Cache:
 
     # -- the sharded facts store ---------------------------------------------------------------------
 
-    def read_facts(self, digests: Iterable[str]) -> dict[str, Any]:
-        """The stored facts of these content hashes (those found), reading only the shards they need."""
-        found: dict[str, Any] = {}
-        if not self.enabled:
-            return found
-        wanted: dict[str, set[str]] = {}
-        for digest in digests:
-            wanted.setdefault(digest[:_SHARD_DIGITS], set()).add(digest)
-        for shard, keys in wanted.items():
-            entries = self.read(f"facts-{shard}")
-            if not isinstance(entries, dict):
-                continue
-            for key in keys:
-                if key in entries:
-                    found[key] = entries[key]
-        return found
+    def read_shard(self, shard: str) -> dict[str, Any]:
+        """The stored facts whose content hash starts with ``shard`` (two hex digits); {} on a miss."""
+        entries = self.read(f"facts-{shard}")
+        return entries if isinstance(entries, dict) else {}
 
-    def write_facts(self, current: Mapping[str, Any], stored: Mapping[str, Any]) -> None:
-        """Rewrite the shards whose content differs from what was read: new files in, gone files out.
-
-        ``current`` maps every content hash of the project to its facts; ``stored`` is what
-        :meth:`read_facts` returned. Shards the project no longer uses at all are left alone (they are
-        small, and another checkout sharing ``cache_dir`` may need them).
-        """
+    def add_facts(self, new: Mapping[str, Any], live: set[str]) -> None:
+        """Store ``new`` facts (content hash -> facts), rewriting only the shards they fall in; entries
+        of content the project no longer has (``live``) leave those shards."""
         if not self.enabled:
             return
-        shards: dict[str, dict[str, Any]] = {}
-        for digest, facts in current.items():
-            shards.setdefault(digest[:_SHARD_DIGITS], {})[digest] = facts
-        before: dict[str, set[str]] = {}
-        for digest in stored:
-            before.setdefault(digest[:_SHARD_DIGITS], set()).add(digest)
-        for shard, entries in shards.items():
-            if before.get(shard) != set(entries):
-                self.write(f"facts-{shard}", entries)
+        by_shard: dict[str, dict[str, Any]] = {}
+        for digest, facts in new.items():
+            by_shard.setdefault(digest[:_SHARD_DIGITS], {})[digest] = facts
+        for shard, entries in by_shard.items():
+            kept = {d: f for d, f in self.read_shard(shard).items() if d in live}
+            kept.update(entries)
+            self.write(f"facts-{shard}", kept)
 
     # -- housekeeping ----------------------------------------------------------------------------------
 
@@ -149,7 +131,7 @@ class Cache:
 
 
 #: The names of the entries this module writes (``result-<tag>``, ``facts-XX-<tag>``).
-_OURS = re.compile(r"(?:result|facts-[0-9a-f]{2})-v\d+-.+\.pickle")
+_OURS = re.compile(r"(?:result|stat|facts-[0-9a-f]{2})-v\d+-.+\.pickle")
 
 #: What a cache entry may contain. Anything else in a pickle (a class that runs code on load, say one
 #: planted in a repository's committed cache folder) makes the entry a miss: a cache is data, and

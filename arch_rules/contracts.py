@@ -26,9 +26,18 @@ A single file cannot show a chain (``a -> b -> c``) or a cycle, so this is the s
   not parse are left out, and ``local_imports = "ignore"`` drops function-local imports from it.
   lint-imports sees those files and imports (and stops at a file that does not parse).
 
-  Chains come from grimp, which breaks ties between equally short chains differently from run to run on
-  large graphs (lint-imports' own output varies the same way); a finding's ``imported`` is therefore the
-  declared module the chain reaches, not the chain's last module, so fingerprints stay put.
+  Which chains stand for a broken contract is arch-rules' own choice, made the same way on every run.
+  import-linter says which pairs of modules break a contract (a layer and a higher one, a source and a
+  forbidden module, two independent modules); grimp's chains between them depend on the order it meets
+  equally short ones in, which changes from process to process on large graphs (lint-imports' own output
+  on Django varies from run to run: other chains, other first imports, other modules). So for each pair
+  arch-rules runs grimp's procedure again over the contract's own graph (after its ``ignore_imports``):
+  take a shortest chain that avoids the other layers, set its imports aside, repeat until none is left;
+  among equally short chains it takes the least in module-name order (``_Search``). Where there is no
+  tie this is the chain grimp finds; where there is one, it is one of the chains grimp may find. The
+  way back that closes a cycle (ARC207) is chosen the same way; the cycle breakers themselves come from
+  grimp, whose choice is stable. A finding's ``imported`` is the declared module the chain reaches, not
+  the chain's last module.
 
 How the graph finds the project's packages: grimp looks packages up with ``importlib.util.find_spec``,
 which would answer from ``sys.modules`` or from an installed copy of a same-named package. While building,
@@ -43,6 +52,7 @@ be written, the graph is built without a cache.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import dataclasses
@@ -52,7 +62,7 @@ import itertools
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -410,9 +420,16 @@ def check(project: Project, *, cache: bool = True, notes: list[str] | None = Non
         notes.extend(graph_notes)
     _configure_import_linter()
     findings: set[Finding] = set()
+    whole: _Search | None = None
     for contract in translation.contracts:
-        result = run_contract(contract, translation.session, graph, project.config.display_path)
-        findings.update(_findings(project, graph, contract, result.metadata or {}))
+        result, checked = _run_on_copy(contract, translation.session, graph, project.config.display_path)
+        # A contract changes its copy only by removing its ignore_imports: without them, the copy is the
+        # graph, and one search of it serves every such contract.
+        if "ignore_imports" in contract.options:
+            search = _Search(checked)
+        else:
+            whole = search = whole or _Search(graph)
+        findings.update(_findings(project, search, contract, result.metadata or {}))
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -444,14 +461,21 @@ def run_contract(contract: GraphContract, session: dict[str, Any], graph: Any, s
 
     ``source`` names the configuration file in error messages.
     """
+    return _run_on_copy(contract, session, graph, source)[0]
+
+
+def _run_on_copy(contract: GraphContract, session: dict[str, Any], graph: Any, source: str) -> tuple[Any, Any]:
+    """``run_contract``, plus the copy the contract checked: the graph without its ``ignore_imports``,
+    which is the graph its chains are searched in."""
     from importlinter.domain.contract import InvalidContractOptions
 
     cls = _contract_class(contract.type)
     sink = io.StringIO()
+    checked = copy.deepcopy(graph)
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             instance = cls(name=contract.name, session_options=session, contract_options=dict(contract.options))
-            return instance.check(copy.deepcopy(graph), verbose=False)
+            return instance.check(checked, verbose=False), checked
     except InvalidContractOptions as exc:
         details = "; ".join(f"{k}: {v}" for k, v in sorted(exc.errors.items()))
         problem = f"import-linter cannot check this as a {contract.type} contract: {details}"
@@ -539,10 +563,9 @@ def _graph_cache(project: Project, enabled: bool) -> Iterator[str | None]:
         return
     base = project.root / project.config.cache_dir
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        gitignore = base / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("# Created by arch-rules.\n*\n", encoding="utf-8")
+        if not base.is_dir():  # a .gitignore only in a folder we create (as cache.py): never in the user's
+            base.mkdir(parents=True, exist_ok=True)
+            (base / ".gitignore").write_text("# Created by arch-rules.\n*\n", encoding="utf-8")
         handle = open(base / f"{GRAPH_CACHE}.lock", "a+b")  # noqa: SIM115 - held across the yield
     except OSError:
         yield None  # a read-only checkout still checks; it just does not remember
@@ -651,41 +674,178 @@ def _has_internal_imports(project: Project, graph: Any) -> bool:
 Link = dict[str, Any]
 
 
-def _findings(project: Project, graph: Any, contract: GraphContract, metadata: dict[str, Any]) -> Iterator[Finding]:
-    if contract.type == "layers":
-        for item in metadata.get("invalid_dependencies", []):
-            for route in item["routes"]:
-                for chain in _chains(route):
-                    yield _chain_finding(project, graph, contract, chain, item["importer"], item["imported"])
-    elif contract.type == "independence":
-        for item in metadata.get("invalid_chains", []):
-            for route in item["chains"]:
-                for chain in _chains(route):
-                    yield _chain_finding(
-                        project, graph, contract, chain, item["downstream_module"], item["upstream_module"]
-                    )
-    elif contract.type == "forbidden":
-        for item in metadata.get("invalid_chains", []):
-            for chain in item["chains"]:
-                if len(chain) >= 2:
-                    yield _chain_finding(
-                        project, graph, contract, chain, item["downstream_module"], item["upstream_module"]
-                    )
-    elif contract.type == "acyclic_siblings":
+def _findings(
+    project: Project, search: _Search, contract: GraphContract, metadata: dict[str, Any]
+) -> Iterator[Finding]:
+    """The findings of one contract: import-linter's broken pairs, with arch-rules' canonical chains.
+
+    ``search`` is over the graph the contract checked (without its ignored imports).
+    """
+    if contract.type == "acyclic_siblings":
         for package, breakers in sorted(metadata.get("cycle_breakers_by_package", {}).items()):
             for importer, imported in sorted(breakers):
-                yield _cycle_finding(project, graph, contract, package, importer, imported)
-
-
-def _chains(route: dict[str, Any]) -> Iterator[list[Link]]:
-    """Each chain of a collapsed route (``extra_firsts`` are other first imports into the same module),
-    when it is two imports or more; single imports are ARC1xx's."""
-    main: list[Link] = route["chain"]
-    if len(main) < 2:
+                yield _cycle_finding(project, search, contract, package, importer, imported)
         return
-    yield main
-    for first in route.get("extra_firsts", []):
-        yield [first, *main[1:]]
+    for downstream, upstream in _broken_pairs(contract, metadata):
+        for chain in search.chains(contract, downstream, upstream):
+            yield _chain_finding(project, search.graph, contract, search.links(chain), downstream, upstream)
+
+
+def _broken_pairs(contract: GraphContract, metadata: dict[str, Any]) -> list[tuple[str, str]]:
+    """(downstream, upstream) module pairs the contract found broken, sorted: which pairs break does not
+    depend on grimp's choice of chains, only whether a chain exists."""
+    if contract.type == "layers":
+        pairs = {(item["importer"], item["imported"]) for item in metadata.get("invalid_dependencies", [])}
+    else:
+        items = metadata.get("invalid_chains", [])
+        pairs = {(item["downstream_module"], item["upstream_module"]) for item in items}
+    return sorted(pairs)
+
+
+class _Search:
+    """Canonical chains over one contract's graph: grimp's procedure, with ties broken by module name.
+
+    grimp (``find_illegal_dependencies``, ``find_shortest_chains``) repeatedly takes a shortest chain
+    from any module of the downstream package to any module of the upstream one, then sets that chain's
+    imports aside so the next search finds another way; for layers and independence, modules of the
+    other layers may not be on the way, and a chain of three modules or more becomes a route: every
+    module of the downstream package that imports the route's first middle module is a head of it. Its
+    bidirectional search takes the first meeting point it comes across, in an order that follows how the
+    graph was built; here each search is a breadth-first search back from the upstream package, and the
+    chain taken is the least in name order among the shortest (the least first module, then at each
+    step the least next module that is still on a shortest way), so the same graph always gives the same
+    chains. The adjacency is read once per contract graph, sorted.
+    """
+
+    def __init__(self, graph: Any) -> None:
+        self.graph = graph
+        self.modules = sorted(graph.modules)
+        self.imports: dict[str, list[str]] = {
+            m: sorted(graph.find_modules_directly_imported_by(m)) for m in self.modules
+        }
+        self.importers: dict[str, list[str]] = {m: [] for m in self.modules}
+        self._packages: dict[str, frozenset[str]] = {}
+        for importer in self.modules:  # sorted, so each importers list is sorted too
+            for imported in self.imports[importer]:
+                self.importers.setdefault(imported, []).append(importer)
+
+    def package(self, name: str) -> frozenset[str]:
+        """``name`` and its descendants in the graph (a squashed third-party package is alone)."""
+        found = self._packages.get(name)
+        if found is None:
+            # Names under ``name.`` are one run of the sorted list: from ``name.`` up to ``name/``.
+            start, end = bisect.bisect_left(self.modules, name + "."), bisect.bisect_left(self.modules, name + "/")
+            found = frozenset(self.modules[start:end]) | ({name} if name in self.imports else set())
+            self._packages[name] = found
+        return found
+
+    def chains(self, contract: GraphContract, downstream: str, upstream: str) -> Iterator[tuple[str, ...]]:
+        """The chains of two imports or more that stand for ``downstream`` reaching ``upstream``: for layers
+        and independence one per head of each route, for forbidden each chain (DESIGN §3: a single import is
+        ARC1xx's)."""
+        sources, targets = self.package(downstream), self.package(upstream)
+        blocked = self._blocked(contract, downstream, upstream) - sources - targets
+        for chain in self.routes(sources, targets, blocked):
+            if len(chain) < 3:
+                continue
+            if contract.type == "forbidden":
+                yield chain
+                continue
+            middle = chain[1:-1]
+            heads = [m for m in self.importers[middle[0]] if m in sources]
+            tail = min(t for t in self.imports[middle[-1]] if t in targets)
+            for head in heads:
+                yield (head, *middle, tail)
+
+    def _blocked(self, contract: GraphContract, downstream: str, upstream: str) -> frozenset[str]:
+        """Modules a chain may not pass through: the other layers of the stack (in the pair's container),
+        the other modules of an independence group; none for forbidden (grimp's own rules)."""
+        if contract.type == "layers":
+            names = _layer_names(contract.options["layers"])
+            containers = [c for c in contract.options.get("containers", []) if downstream.startswith(c + ".")]
+            if containers:
+                container = max(containers, key=len)
+                names = [f"{container}.{name}" for name in names]
+        elif contract.type == "independence":
+            names = []
+            for expression in contract.options["modules"]:
+                if "*" in expression:
+                    names.extend(sorted(self.graph.find_matching_modules(expression)))
+                else:
+                    names.append(expression)
+        else:
+            return frozenset()
+        return frozenset(m for name in names for m in self.package(name))
+
+    def routes(
+        self, sources: frozenset[str], targets: frozenset[str], blocked: frozenset[str]
+    ) -> list[tuple[str, ...]]:
+        """Shortest chains from ``sources`` to ``targets``, each one's imports set aside before the next."""
+        removed: set[tuple[str, str]] = set()
+        out: list[tuple[str, ...]] = []
+        while (chain := self.shortest(sources, targets, blocked, removed)) is not None:
+            removed.update(itertools.pairwise(chain))
+            out.append(chain)
+        return out
+
+    def shortest(
+        self,
+        sources: frozenset[str],
+        targets: frozenset[str],
+        blocked: frozenset[str] = frozenset(),
+        removed: Collection[tuple[str, str]] = frozenset(),
+    ) -> tuple[str, ...] | None:
+        """The least in name order of the shortest chains, or None.
+
+        A breadth-first search back from ``targets`` gives each module its distance to them, level by
+        level, until a level holds a source; then the chain walks forward from the least such source,
+        each time to the least module one step nearer. Sources and targets are never in the middle of
+        a shortest chain, so they are not searched through.
+        """
+        distance = dict.fromkeys(targets, 0)
+        frontier = sorted(targets)
+        depth = 0
+        hits: list[str] = []
+        while frontier and not hits:
+            depth += 1
+            following: list[str] = []
+            for module in frontier:
+                for importer in self.importers.get(module, ()):
+                    if importer in distance or importer in blocked or (importer, module) in removed:
+                        continue
+                    distance[importer] = depth
+                    (hits if importer in sources else following).append(importer)
+            frontier = following
+        if not hits:
+            return None
+        chain = [min(hits)]
+        for step in range(depth - 1, -1, -1):
+            here = chain[-1]
+            chain.append(next(m for m in self.imports[here] if distance.get(m) == step and (here, m) not in removed))
+        return tuple(chain)
+
+    def links(self, chain: tuple[str, ...]) -> list[Link]:
+        """The chain as import-linter's links, each import's line numbers sorted (unknown last)."""
+        out: list[Link] = []
+        for importer, imported in itertools.pairwise(chain):
+            details = self.graph.get_import_details(importer=importer, imported=imported)
+            known = sorted({d["line_number"] for d in details if d["line_number"] is not None})
+            unknown = not known or any(d["line_number"] is None for d in details)
+            out.append(
+                {"importer": importer, "imported": imported, "line_numbers": (*known, *((None,) if unknown else ()))}
+            )
+        return out
+
+
+def _layer_names(layers: list[str]) -> list[str]:
+    """The module names (or container tails) of import-linter layer strings (``a | b``, ``(c)``)."""
+    names: list[str] = []
+    for layer in layers:
+        separator = "|" if "|" in layer else ":"
+        for item in layer.split(separator):
+            item = item.strip()
+            names.append(item[1:-1] if item.startswith("(") and item.endswith(")") else item)
+    return names
 
 
 def _lines(link: Link) -> list[int]:
@@ -775,8 +935,8 @@ def _chain_finding(
             "break the chain or go through an agreed interface"
         )
     # `imported` is the declared side the chain reaches (the higher layer, the forbidden or the other
-    # independent module), not the chain's last module: grimp breaks ties between equally short chains
-    # differently from run to run, and the fingerprint (baselines) must not follow that.
+    # independent module), not the chain's last module: the chain follows the rest of the graph (an import
+    # added elsewhere can make another chain the shortest), and the fingerprint (baselines) must not.
     team = project.team_of(upstream) if project.is_first_party(upstream) else None
     return Finding(
         code=contract.code,
@@ -799,18 +959,18 @@ def _child(package: str, module: str) -> str:
 
 
 def _cycle_finding(
-    project: Project, graph: Any, contract: GraphContract, package: str, importer: str, imported: str
+    project: Project, search: _Search, contract: GraphContract, package: str, importer: str, imported: str
 ) -> Finding:
+    graph = search.graph
     details = graph.get_import_details(importer=importer, imported=imported)
     numbers = sorted(d["line_number"] for d in details if d["line_number"] is not None)
     line = numbers[0] if numbers else None
     first: Link = {"importer": importer, "imported": imported, "line_numbers": tuple(numbers) or (None,)}
     down, up = _child(package, importer), _child(package, imported)
-    back = graph.find_shortest_chain(up, down, as_packages=True) or ()
-    links: list[Link] = [first]
-    for a, b in itertools.pairwise(back):
-        found = sorted(d["line_number"] for d in graph.get_import_details(importer=a, imported=b))
-        links.append({"importer": a, "imported": b, "line_numbers": tuple(found) or (None,)})
+    # The way back closing the cycle: the canonical shortest chain (grimp's find_shortest_chain breaks
+    # ties differently from run to run).
+    back = search.shortest(search.package(up), search.package(down)) or ()
+    links: list[Link] = [first, *search.links(back)]
     cycle = [down, up]
     for module in back:
         child = _child(package, module)

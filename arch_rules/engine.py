@@ -5,7 +5,8 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,20 +65,19 @@ def run(options: Options) -> Report:
 def run_full(options: Options) -> Run:
     config, project = prepare(options)
     cache = Cache(config.root / config.cache_dir, enabled=options.cache)
-    data, hashes = _read_all(project)
-    key = _result_key(cache, config, options, hashes)
+    data, hashes = _read_all(project, cache)
+    key = _result_key(cache, config, options, hashes, project.namespaces)
     cached = cache.read("result")
-    previous = cached if isinstance(cached, dict) and isinstance(cached.get("noqa"), dict) else None
+    previous = cached if isinstance(cached, dict) and cached.get("format") == _RESULT_FORMAT else None
+    facts = FactStore(project, data, hashes, cache, options.jobs)
+    project.facts = facts
     if previous is not None and previous.get("key") == key:
         analysis = Analysis.from_state(previous)
-        project.facts = _LazyFacts(lambda: _facts(project, data, hashes, cache, options.jobs), previous["noqa"])
     else:
-        facts = _facts(project, data, hashes, cache, options.jobs)
-        project.facts = facts
-        analysis = _analyse(project, options, hashes, previous)
-        noqa = {m.relpath: facts[m.name].noqa for m in project.modules.values() if facts[m.name].noqa}
-        cache.write("result", {"key": key, "noqa": noqa, **analysis.state()})
-    report = _report(project, analysis.findings, options)
+        analysis = _analyse(project, options, hashes, previous, facts)
+        facts.save()
+        cache.write("result", {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
+    report = _report(project, analysis, options)
     report.notes.extend(analysis.notes)
     return Run(config, project, report, data)
 
@@ -86,116 +86,173 @@ def run_full(options: Options) -> Run:
 # reading
 
 
-def _read_all(project: Project) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every file's bytes and content hash: the hashes key the cache, the bytes feed the workers."""
-    data: dict[str, bytes] = {}
-    hashes: dict[str, str] = {}
-    for module in project.modules.values():
+class Contents(dict[str, bytes]):
+    """The bytes of the project's files by relpath, read when first asked for.
+
+    A file whose size, mtime and inode match the last run is not read at all on a warm run (its content
+    hash comes from the cache); if it is asked for later, it must still hash to what the findings were
+    made from, else it counts as changed since the run read it (``get`` answers None).
+    """
+
+    def __init__(self, project: Project, hashes: dict[str, str]) -> None:
+        super().__init__()
+        self._project = project
+        self._hashes = hashes
+
+    def __missing__(self, relpath: str) -> bytes:
+        module = self._project.by_path[relpath]
+        content = module.path.read_bytes()
+        self[relpath] = content
+        return content
+
+    def get(self, relpath: str, default: bytes | None = None) -> bytes | None:  # type: ignore[override]
+        if relpath in self:
+            return dict.__getitem__(self, relpath)
+        if relpath not in self._project.by_path:
+            return default
         try:
-            content = module.path.read_bytes()
+            content = self[relpath]
+        except OSError:
+            return default
+        return content if content_hash(content) == self._hashes.get(relpath) else default
+
+
+#: A file modified this recently may be modified again within the same mtime tick: always read it.
+_RACY_SECONDS = 2.0
+
+
+def _read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]:
+    """Every file's content hash (the cache key), reading only files whose size, mtime or inode changed
+    since the last run: content decides, the stat only spares reading what certainly did not change."""
+    known = cache.read("stat")
+    if not isinstance(known, dict):
+        known = {}
+    hashes: dict[str, str] = {}
+    data = Contents(project, hashes)
+    index: dict[str, tuple[int, int, int, str]] = {}
+    now = time.time()
+    for module in project.modules.values():
+        rel = module.relpath
+        try:
+            stat = os.stat(module.path)
         except OSError as exc:
-            content = b""
-            hashes[module.relpath] = f"unreadable:{exc}"
+            hashes[rel] = f"unreadable:{exc}"
+            continue
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        previous = known.get(rel)
+        if (
+            isinstance(previous, tuple)
+            and len(previous) == 4
+            and previous[:3] == signature
+            and now - stat.st_mtime > _RACY_SECONDS
+        ):
+            hashes[rel] = previous[3]
         else:
-            hashes[module.relpath] = content_hash(content)
-        data[module.relpath] = content
+            try:
+                content = module.path.read_bytes()
+            except OSError as exc:
+                hashes[rel] = f"unreadable:{exc}"
+                continue
+            data[rel] = content
+            hashes[rel] = content_hash(content)
+        index[rel] = (*signature, hashes[rel])
+    if index != known:
+        cache.write("stat", index)
     return data, hashes
 
 
-def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str, str]) -> str:
+def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str, str], namespaces: set[str]) -> str:
     """Everything the cached findings depend on. ``select``/``ignore``/``paths``/``baseline`` are not in
     it: ``_report`` applies them to the cached findings. The configuration file's text is (beyond the
     table's meaning in ``config.digest``): ARC001/ARC004 carry its line numbers.
     """
-    parts = [cache.tag, config.digest, content_hash(config.text.encode()), f"graph={options.graph}"]
+    parts = [cache.tag, config.digest, content_hash(config.text.encode()), str(config.path)]
+    parts.append(f"graph={options.graph}" + (f" {_graph_versions()}" if options.graph else ""))
     parts += (f"{rel}:{digest}" for rel, digest in sorted(hashes.items()))
+    parts += (f"namespace:{name}" for name in sorted(namespaces))
     return content_hash("\0".join(parts).encode())
 
 
-class _LazyFacts(dict[str, FileFacts]):
-    """``Project.facts`` after a whole-result cache hit: nothing to analyse, so the facts store is read
-    only if an adapter (``--fix``, ``graph``) asks for a module's facts. A warm run at 10,000 modules
-    spends most of its time unpickling facts otherwise (docs/performance.md).
+def _graph_versions() -> str:
+    """The graph engine's versions: an upgrade of import-linter or grimp can change ARC2xx findings."""
+    from importlib import metadata
+
+    versions = []
+    for name in ("import-linter", "grimp"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    return " ".join(versions)
+
+
+class FactStore(Mapping[str, FileFacts]):
+    """``Project.facts``: each module's facts, taken from the sharded cache by content hash or read from
+    the file, on first use. The run after a small change asks only for the changed files (and what the
+    rules look up across files), so it loads a few shards instead of 10,000 modules' facts
+    (docs/performance.md); a cold run asks for everything at once, and the files are read in parallel.
     """
 
-    def __init__(self, load: Callable[[], dict[str, FileFacts]], noqa: dict[str, tuple[Noqa, ...]]) -> None:
-        super().__init__()
-        self._load: Callable[[], dict[str, FileFacts]] | None = load
-        self.noqa = noqa
+    def __init__(
+        self, project: Project, data: Contents, hashes: dict[str, str], cache: Cache, jobs: int | None
+    ) -> None:
+        self._project = project
+        self._data = data
+        self._hashes = hashes
+        self._cache = cache
+        self._jobs = jobs
+        self._facts: dict[str, FileFacts] = {}
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._new: dict[str, FileFacts] = {}
 
-    @property
-    def loaded(self) -> bool:
-        return self._load is None
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Make these modules' facts available together: their shards read once, the rest parsed."""
+        todo: list[Module] = []
+        for name in names:
+            if name in self._facts or name not in self._project.modules:
+                continue
+            module = self._project.modules[name]
+            digest = self._hashes[module.relpath]
+            if digest.startswith("unreadable:"):
+                self._facts[name] = FileFacts(syntax_error=(1, 1, f"cannot be read ({digest[11:]})"))
+                continue
+            hit = self._stored(digest)
+            if hit is not None:
+                self._facts[name] = hit
+            else:
+                todo.append(module)
+        if todo:
+            contents = [self._data[m.relpath] for m in todo]
+            for module, facts in zip(todo, _extract_many(contents, self._jobs), strict=True):
+                self._facts[module.name] = facts
+                self._new[self._hashes[module.relpath]] = facts
 
-    def _ensure(self) -> None:
-        if self._load is not None:
-            load, self._load = self._load, None
-            self.update(load())
+    def _stored(self, digest: str) -> FileFacts | None:
+        shard = digest[:2]
+        if shard not in self._shards:
+            self._shards[shard] = self._cache.read_shard(shard)
+        hit = self._shards[shard].get(digest)
+        return hit if isinstance(hit, FileFacts) else None
+
+    def save(self) -> None:
+        """Store what this run parsed; entries of files the project no longer has leave their shards."""
+        if self._new:
+            live = {h for h in self._hashes.values() if not h.startswith("unreadable:")}
+            self._cache.add_facts(self._new, live)
+            self._new = {}
 
     def __getitem__(self, name: str) -> FileFacts:
-        self._ensure()
-        return super().__getitem__(name)
-
-    def __contains__(self, name: object) -> bool:
-        self._ensure()
-        return super().__contains__(name)
+        if name not in self._facts:
+            if name not in self._project.modules:
+                raise KeyError(name)
+            self.prefetch([name])
+        return self._facts[name]
 
     def __iter__(self) -> Iterator[str]:
-        self._ensure()
-        return super().__iter__()
+        return iter(self._project.modules)
 
     def __len__(self) -> int:
-        self._ensure()
-        return super().__len__()
-
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        self._ensure()
-        return super().get(name, default)
-
-    def keys(self):  # type: ignore[no-untyped-def]
-        self._ensure()
-        return super().keys()
-
-    def values(self):  # type: ignore[no-untyped-def]
-        self._ensure()
-        return super().values()
-
-    def items(self):  # type: ignore[no-untyped-def]
-        self._ensure()
-        return super().items()
-
-
-def _noqa_by_path(project: Project) -> dict[str, tuple[Noqa, ...]]:
-    """Each file's ``# noqa`` comments, from the cached result when the facts were never loaded."""
-    facts = project.facts
-    if isinstance(facts, _LazyFacts) and not facts.loaded:
-        return {m.relpath: facts.noqa.get(m.relpath, ()) for m in project.modules.values()}
-    return {m.relpath: facts[m.name].noqa for m in project.modules.values()}
-
-
-def _facts(
-    project: Project, data: dict[str, bytes], hashes: dict[str, str], cache: Cache, jobs: int | None
-) -> dict[str, FileFacts]:
-    """Facts of every module: from the sharded store by content hash, the rest read (in parallel)."""
-    known = cache.read_facts(h for h in hashes.values() if not h.startswith("unreadable:"))
-    result: dict[str, FileFacts] = {}
-    todo: list[Module] = []
-    for module in project.modules.values():
-        digest = hashes[module.relpath]
-        hit = known.get(digest)
-        if isinstance(hit, FileFacts):
-            result[module.name] = hit
-        elif digest.startswith("unreadable:"):
-            result[module.name] = FileFacts(syntax_error=(1, 1, f"cannot be read ({digest[11:]})"))
-        else:
-            todo.append(module)
-    if todo:
-        for module, facts in zip(todo, _extract_many([data[m.relpath] for m in todo], jobs), strict=True):
-            result[module.name] = facts
-    readable = [m for m in project.modules.values() if not hashes[m.relpath].startswith("unreadable:")]
-    current = {hashes[m.relpath]: result[m.name] for m in readable}
-    cache.write_facts(current, {d: f for d, f in known.items() if isinstance(f, FileFacts)})
-    return result
+        return len(self._project.modules)
 
 
 #: The inputs of a pool run, inherited by forked workers instead of being pickled to them.
@@ -239,6 +296,21 @@ def _extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
 # analysis
 
 
+#: The layout of the cached result; a change makes old entries a miss.
+_RESULT_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    """One module's part of a run, reusable while its content and the cross-file context are unchanged."""
+
+    digest: str  # content hash
+    imports: str  # digest of its import facts: the graph and ARC004 need redoing when one changes
+    exports: str  # digest of what it exports: other modules' ARC102 messages read it (interfaces)
+    noqa: tuple[Noqa, ...]
+    findings: tuple[Finding, ...]
+
+
 @dataclass
 class Analysis:
     """The findings of one run, kept in two parts so that the run after a small change redoes little:
@@ -246,22 +318,21 @@ class Analysis:
     the whole-project findings, configuration and graph (valid while no import anywhere changed)."""
 
     context: str
-    #: relpath -> (content hash, digest of its imports, its findings)
-    modules: dict[str, tuple[str, str, tuple[Finding, ...]]]
+    modules: dict[str, ModuleResult]  # by relpath
     shared_key: str
     shared: tuple[Finding, ...]
     notes: list[str]
 
     @property
     def findings(self) -> list[Finding]:
-        out = [finding for _, _, found in self.modules.values() for finding in found]
+        out = [finding for result in self.modules.values() for finding in result.findings]
         out.extend(self.shared)
         return out
 
     def state(self) -> dict[str, object]:
         return {
             "context": self.context,
-            "modules": self.modules,
+            "modules": {rel: tuple(vars(r).values()) for rel, r in self.modules.items()},
             "shared_key": self.shared_key,
             "shared": self.shared,
             "notes": self.notes,
@@ -269,31 +340,48 @@ class Analysis:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Analysis:
-        return cls(state["context"], state["modules"], state["shared_key"], state["shared"], list(state["notes"]))
+        modules = {rel: ModuleResult(*values) for rel, values in state["modules"].items()}
+        return cls(state["context"], modules, state["shared_key"], state["shared"], list(state["notes"]))
 
 
-def _analyse(project: Project, options: Options, hashes: dict[str, str], previous: dict[str, Any] | None) -> Analysis:
-    context = _context_digest(project)
-    reusable = previous.get("modules", {}) if previous and previous.get("context") == context else {}
-    per_module: dict[str, tuple[str, str, tuple[Finding, ...]]] = {}
+def _analyse(
+    project: Project, options: Options, hashes: dict[str, str], previous: dict[str, Any] | None, facts: FactStore
+) -> Analysis:
+    before = Analysis.from_state(previous) if previous else None
+    unchanged = {
+        rel: result
+        for rel, result in (before.modules.items() if before else ())
+        if hashes.get(rel) == result.digest and rel in project.by_path
+    }
+    changed = [m.name for m in project.modules.values() if m.relpath not in unchanged]
+    facts.prefetch(changed)
+    exports = {rel: result.exports for rel, result in unchanged.items()}
+    exports.update((project.modules[name].relpath, _exports_digest(facts[name])) for name in changed)
+    context = _context_digest(project, exports)
+    if before is None or before.context != context:
+        unchanged = {}
+        facts.prefetch(sorted(project.modules))
+    per_module: dict[str, ModuleResult] = {}
     for name in sorted(project.modules):
         module = project.modules[name]
-        digest = hashes[module.relpath]
-        hit = reusable.get(module.relpath)
-        if hit is not None and hit[0] == digest:
-            per_module[module.relpath] = hit
+        reused = unchanged.get(module.relpath)
+        if reused is not None:
+            per_module[module.relpath] = reused
             continue
-        facts = project.facts[name]
+        own = facts[name]
         found = (
-            *modules.check(project, module, facts),
-            *boundaries.check(project, module, facts),
-            *interfaces.check(project, module, facts),
+            *modules.check(project, module, own),
+            *boundaries.check(project, module, own),
+            *interfaces.check(project, module, own),
         )
-        per_module[module.relpath] = (digest, content_hash(repr(facts.imports).encode()), found)
-    imports = content_hash("\0".join(f"{rel}:{entry[1]}" for rel, entry in sorted(per_module.items())).encode())
+        per_module[module.relpath] = ModuleResult(
+            hashes[module.relpath], content_hash(repr(own.imports).encode()), exports[module.relpath], own.noqa, found
+        )
+    imports = content_hash("\0".join(f"{rel}:{r.imports}" for rel, r in sorted(per_module.items())).encode())
     shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())
-    if previous and previous.get("shared_key") == shared_key:
-        return Analysis(context, per_module, shared_key, previous["shared"], list(previous["notes"]))
+    if before is not None and before.shared_key == shared_key:
+        return Analysis(context, per_module, shared_key, before.shared, list(before.notes))
+    facts.prefetch(sorted(project.modules))
     notes: list[str] = []
     shared = list(configuration_findings(project))
     if options.graph:
@@ -303,17 +391,22 @@ def _analyse(project: Project, options: Options, hashes: dict[str, str], previou
     return Analysis(context, per_module, shared_key, tuple(shared), notes)
 
 
-def _context_digest(project: Project) -> str:
+def _exports_digest(facts: FileFacts) -> str:
+    return content_hash(repr((facts.all_names, facts.all_dynamic, sorted(facts.bound_names))).encode())
+
+
+def _context_digest(project: Project, exports: dict[str, str]) -> str:
     """What a module's findings depend on beyond its own content: the configuration (and its text, for
     locations), the set of modules, and what every interface module exports (ARC102 names the interface
     that exports an imported name)."""
     parts = [project.config.digest, content_hash(project.config.text.encode())]
     parts += (f"{name}:{int(module.is_package)}" for name, module in sorted(project.modules.items()))
     parts += sorted(project.namespaces)
-    for name in sorted(project.modules):
-        if project.is_interface(name):
-            facts = project.facts[name]
-            parts.append(repr((name, facts.all_names, facts.all_dynamic, sorted(facts.bound_names))))
+    parts += (
+        f"{name}={exports[project.modules[name].relpath]}"
+        for name in sorted(project.modules)
+        if project.is_interface(name)
+    )
     return content_hash("\0".join(parts).encode())
 
 
@@ -321,9 +414,9 @@ def _interface_ownership(project: Project) -> list[str]:
     problems = []
     for team in project.config.teams:
         for i, pattern in enumerate(team.interface or ()):
-            for name in project.all_names():
-                if pattern.matches(name) and project.team_of(name) is not team:
-                    owner = project.team_of(name)
+            for name in project.matching(pattern):
+                owner = project.team_of(name)
+                if owner is not team:
                     problems.append(
                         f"{project.config.display_path}: {team.key}.interface[{i}]: {name} is owned by "
                         f"{'team ' + owner.name if owner else 'no team'}, not team {team.name}; "
@@ -469,12 +562,13 @@ def _config_relpath(config: Config) -> str:
 # suppression, selection, severity, paths, baseline
 
 
-def _report(project: Project, findings: list[Finding], options: Options) -> Report:
+def _report(project: Project, analysis: Analysis, options: Options) -> Report:
     config = project.config
+    findings = analysis.findings
     selection = Selection(config, options.select, options.ignore)
-    noqa_by_path = _noqa_by_path(project)
+    noqa_by_path = {rel: result.noqa for rel, result in analysis.modules.items()}
     noqa_by_path[_config_relpath(config)] = _noqa_comments(source_lines(config.text))
-    # Selection first: a bare `# noqa` is ARC403 only on a line with a finding that would be reported.
+    # Selection first: a bare noqa comment is ARC403 only on a line with a finding that would be reported.
     selected = [f for f in findings if selection.reports(f.path, f.code)]
     result = [
         f.with_severity(selection.severity(f.code))

@@ -182,7 +182,9 @@ class Plugin:
             return []
         facts = extract_tree(self.tree, self.lines)
         # What flake8 checks is what the rules see, also when this module is another file's interface.
-        state.project.facts[module.name] = facts
+        lazy = state.project.facts
+        assert isinstance(lazy, _LazyFacts)
+        lazy[module.name] = facts
         found: list[Finding] = []
         found.extend(modules.check(state.project, module, facts))
         found.extend(boundaries.check(state.project, module, facts))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,9 +60,11 @@ class Project:
         self.root_packages = tuple(sorted({name.split(".")[0] for name in (*modules, *namespaces)}))
         self._top = frozenset(self.root_packages)
         self._containers: dict[int, list[str]] = {}
+        self._layers: dict[tuple[str, int], LayerPlace | None] = {}
+        self._interfaces: dict[str, list[str]] = {}
         #: Facts of every module read in this run (filled by the engine; rules that look across files,
         #: such as ARC102's "which interface exports this name", read them here).
-        self.facts: dict[str, FileFacts] = {}
+        self.facts: Mapping[str, FileFacts] = {}
 
     # -- names ---------------------------------------------------------------------------------------
 
@@ -84,13 +86,43 @@ class Project:
 
     # -- teams -----------------------------------------------------------------------------------------
 
-    @functools.cache  # noqa: B019 - one Project per run; the cache dies with it
-    def team_of(self, name: str) -> Team | None:
-        best: tuple[tuple[int, int], Team] | None = None
+    @functools.cached_property
+    def _owns_index(self) -> tuple[dict[str, list[tuple[Pattern, Team]]], list[tuple[Pattern, Team]]]:
+        """``owns`` patterns by literal text (looked up along a name's ancestors) and the wildcard ones."""
+        literal: dict[str, list[tuple[Pattern, Team]]] = {}
+        wild: list[tuple[Pattern, Team]] = []
         for team in self.config.teams:
             for pattern in team.owns:
-                if pattern.covers(name) and (best is None or pattern.specificity > best[0]):
-                    best = (pattern.specificity, team)
+                if pattern.is_wild:
+                    wild.append((pattern, team))
+                else:
+                    literal.setdefault(pattern.text, []).append((pattern, team))
+        return literal, wild
+
+    def _claims(self, name: str) -> list[tuple[Pattern, Team]]:
+        """Every ``owns`` pattern covering ``name``, in configuration order."""
+        literal, wild = self._owns_index
+        found: list[tuple[Pattern, Team]] = []
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            found.extend(literal.get(".".join(parts[:end]), ()))
+        found.extend(claim for claim in wild if claim[0].covers(name))
+        if len(found) > 1:
+            order = self._team_order
+            found.sort(key=lambda claim: order[claim[1].name])
+        return found
+
+    @functools.cached_property
+    def _team_order(self) -> dict[str, int]:
+        return {team.name: i for i, team in enumerate(self.config.teams)}
+
+    @functools.cache  # noqa: B019 - one Project per run; the cache dies with it
+    def team_of(self, name: str) -> Team | None:
+        """The team whose ``owns`` pattern matches ``name`` most specifically (DESIGN §2, ownership)."""
+        best: tuple[tuple[int, int], Team] | None = None
+        for pattern, team in self._claims(name):
+            if best is None or pattern.specificity > best[0]:
+                best = (pattern.specificity, team)
         return best[1] if best else None
 
     def ownership_conflicts(self) -> list[str]:
@@ -98,10 +130,8 @@ class Project:
         problems = []
         for name in sorted(self.all_names()):
             claims: dict[tuple[int, int], set[str]] = {}
-            for team in self.config.teams:
-                for pattern in team.owns:
-                    if pattern.covers(name):
-                        claims.setdefault(pattern.specificity, set()).add(team.name)
+            for pattern, team in self._claims(name):
+                claims.setdefault(pattern.specificity, set()).add(team.name)
             if claims:
                 top = claims[max(claims)]
                 if len(top) > 1:
@@ -110,6 +140,12 @@ class Project:
                         f"teams {', '.join(sorted(top))}; make one pattern more specific"
                     )
         return problems
+
+    def matching(self, pattern: Pattern) -> list[str]:
+        """The names of the project that ``pattern`` matches exactly (a lookup for a literal pattern)."""
+        if not pattern.is_wild:
+            return [pattern.text] if self.exists(pattern.text) else []
+        return sorted(name for name in self.all_names() if pattern.matches(name))
 
     def owned_packages(self, team: Team) -> list[str]:
         """The packages an ``owns`` pattern matches exactly (the default interface, ARC401)."""
@@ -124,9 +160,12 @@ class Project:
             return any(p.matches(name) for p in team.owns)
         return any(p.matches(name) for p in team.interface)
 
-    @functools.cache  # noqa: B019
     def interface_modules(self, team: Team) -> list[str]:
-        return sorted(name for name in self.modules if self.team_of(name) is team and self.is_interface(name))
+        if team.name not in self._interfaces:
+            self._interfaces[team.name] = sorted(
+                name for name in self.modules if self.team_of(name) is team and self.is_interface(name)
+            )
+        return self._interfaces[team.name]
 
     @functools.cached_property
     def owned_ancestors(self) -> frozenset[str]:
@@ -147,9 +186,14 @@ class Project:
             )
         return self._containers[stack.index]
 
-    @functools.cache  # noqa: B019
     def layer_of(self, name: str, stack: LayerStack) -> LayerPlace | None:
         """Where ``name`` sits in ``stack``: the most specific entry covering it (DESIGN §2, layers)."""
+        key = (name, stack.index)  # not the stack itself: hashing a frozen dataclass on every call is slow
+        if key not in self._layers:
+            self._layers[key] = self._layer_of(name, stack)
+        return self._layers[key]
+
+    def _layer_of(self, name: str, stack: LayerStack) -> LayerPlace | None:
         prefixes = self.containers(stack) if stack.containers else [""]
         best: tuple[tuple[int, int], LayerPlace] | None = None
         for container in prefixes:
@@ -338,7 +382,7 @@ def _walk_package(
     modules: dict[str, Module],
     namespaces: set[str],
 ) -> None:
-    rel_folder = _relative(folder, root)
+    rel_folder = _relative_str(str(folder), root)
     if rel_folder is not None and exclude.skips(rel_folder + "/"):
         return
     exclude.enter(folder)
@@ -371,7 +415,7 @@ def _walk_package(
                     path.resolve().relative_to(root)
                 except (ValueError, OSError):
                     continue  # a link out of the project
-            rel = _relative(path, root)
+            rel = _relative_str(entry.path, root)
             if rel is None:
                 continue
             if exclude.skips(rel):
@@ -435,6 +479,15 @@ def _overlapping_roots(config: Config) -> list[str]:
                     "a file must belong to one source root"
                 )
     return problems
+
+
+def _relative_str(path: str, root: Path) -> str | None:
+    """``_relative`` on strings: pathlib costs more than the walk itself at 10,000 files."""
+    prefix = str(root) + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
+    return _relative(Path(path), root)
 
 
 def _relative(path: Path, root: Path) -> str | None:

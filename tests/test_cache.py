@@ -213,7 +213,7 @@ def test_facts_stay_available_after_a_whole_result_hit(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     cold = engine.run_full(engine.Options(start=root)).project.facts
     warm = engine.run_full(engine.Options(start=root)).project.facts
-    assert isinstance(warm, engine._LazyFacts)
+    assert isinstance(warm, engine.FactStore)
     assert dict(warm.items()) == dict(cold.items())
     assert warm["shop.web"] == cold["shop.web"] and "shop.domain" in warm and len(warm) == len(cold)
 

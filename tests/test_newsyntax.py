@@ -28,7 +28,7 @@ NEW_SYNTAX = sys.version_info < (3, 12)  # the running ast rejects `type X = ...
 
 
 def via_libcst(text: str) -> FileFacts | None:
-    lines = text.splitlines()
+    lines = facts.source_lines(text)
     noqa = facts._noqa_comments(lines) if "noqa" in text.lower() else ()
     return extract_with_libcst(text, lines, noqa)
 
