@@ -56,11 +56,13 @@ import bisect
 import contextlib
 import copy
 import dataclasses
+import hashlib
 import importlib.machinery
 import io
 import itertools
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -509,7 +511,11 @@ def build_graph(project: Project, translation: Translation, *, cache: bool = Tru
     for _attempt in range(len(project.modules) + 1):
         keep = {name for name in project.modules if name not in broken}
         try:
-            with _graph_cache(project, cache) as cache_dir, _project_finders(project, keep.__contains__):
+            options = (f"external={translation.include_external}", f"tc={translation.exclude_type_checking}")
+            with (
+                _graph_cache(project, cache, options) as cache_dir,
+                _project_finders(project, keep.__contains__),
+            ):
                 graph = grimp.build_graph(
                     *project.root_packages,
                     include_external_packages=translation.include_external,
@@ -551,7 +557,7 @@ def build_graph(project: Project, translation: Translation, *, cache: bool = Tru
 
 
 @contextlib.contextmanager
-def _graph_cache(project: Project, enabled: bool) -> Iterator[str | None]:
+def _graph_cache(project: Project, enabled: bool, options: tuple[str, ...] = ()) -> Iterator[str | None]:
     """grimp's cache folder, held under an exclusive lock so concurrent runs never write it at once."""
     if not enabled:
         yield None
@@ -570,9 +576,17 @@ def _graph_cache(project: Project, enabled: bool) -> Iterator[str | None]:
     except OSError:
         yield None  # a read-only checkout still checks; it just does not remember
         return
+    # grimp resolves `from a import b` against the module set when it scans a file, and reuses that
+    # scan while the file is unchanged: a new or removed module elsewhere would leave it stale. So each
+    # module set (and graph option) has a cache folder of its own; only the current one is kept.
+    shape = "\0".join([*sorted(project.modules), "|", *sorted(project.namespaces), "|", *options])
+    folder = f"{GRAPH_CACHE}-{hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()}"
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        yield str(base / GRAPH_CACHE)
+        for old in base.glob(f"{GRAPH_CACHE}-*"):
+            if old.name != folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        yield str(base / folder)
     finally:
         with contextlib.suppress(OSError):
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
@@ -585,6 +599,11 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
     from grimp.application.config import settings
 
     roots = [str((project.root / r).resolve()) for r in project.config.source_roots]
+    versions = {
+        os.path.normcase(os.path.abspath(module.path)): float(int(project.hashes[module.relpath][:12], 16))
+        for module in project.modules.values()
+        if not project.hashes.get(module.relpath, "unreadable:").startswith("unreadable:")
+    }
 
     class PackageFinder:
         """Finds a root package in the source roots only (never ``sys.modules`` or an installed copy)."""
@@ -607,7 +626,9 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
 
         def find_package(self, package_name: str, package_directory: str, file_system: Any) -> Any:
             found = inner.find_package(
-                package_name=package_name, package_directory=package_directory, file_system=_Tolerant(file_system)
+                package_name=package_name,
+                package_directory=package_directory,
+                file_system=_Tolerant(file_system, versions),
             )
             files = frozenset(f for f in found.module_files if keep(f.module.name))
             return dataclasses.replace(found, module_files=files)
@@ -622,13 +643,23 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
 
 
 class _Tolerant:
-    """grimp's file system, except that a file it cannot stat (a dangling link) does not stop the walk:
-    it is not a module of the project, and the module filter drops it before anything reads it."""
+    """grimp's file system, with two changes.
 
-    def __init__(self, inner: Any) -> None:
+    - grimp's cache trusts a file's mtime; ours keys on content. The "mtime" grimp sees for a module of
+      the project is a number made from its content hash, so grimp re-reads exactly the files whose
+      content changed (an edit that keeps the mtime, a checkout restoring an older file).
+    - A file it cannot stat (a dangling link) does not stop the walk: it is not a module of the project,
+      and the module filter drops it before anything reads it.
+    """
+
+    def __init__(self, inner: Any, versions: dict[str, float]) -> None:
         self._inner = inner
+        self._versions = versions
 
     def get_mtime(self, file_name: str) -> float:
+        version = self._versions.get(os.path.normcase(os.path.abspath(file_name)))
+        if version is not None:
+            return version
         try:
             return float(self._inner.get_mtime(file_name))
         except OSError:

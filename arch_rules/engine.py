@@ -66,6 +66,7 @@ def run_full(options: Options) -> Run:
     config, project = prepare(options)
     cache = Cache(config.root / config.cache_dir, enabled=options.cache)
     data, hashes = _read_all(project, cache)
+    project.hashes = hashes
     key = _result_key(cache, config, options, hashes, project.namespaces)
     cached = cache.read("result")
     previous = cached if isinstance(cached, dict) and cached.get("format") == _RESULT_FORMAT else None
@@ -89,7 +90,7 @@ def run_full(options: Options) -> Run:
 class Contents(dict[str, bytes]):
     """The bytes of the project's files by relpath, read when first asked for.
 
-    A file whose size, mtime and inode match the last run is not read at all on a warm run (its content
+    A file whose size, mtime, ctime and inode match the last run is not read at all on a warm run (its content
     hash comes from the cache); if it is asked for later, it must still hash to what the findings were
     made from, else it counts as changed since the run read it (``get`` answers None).
     """
@@ -129,7 +130,7 @@ def _read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]
         known = {}
     hashes: dict[str, str] = {}
     data = Contents(project, hashes)
-    index: dict[str, tuple[int, int, int, str]] = {}
+    index: dict[str, tuple[int, int, int, int, str]] = {}
     now = time.time()
     for module in project.modules.values():
         rel = module.relpath
@@ -138,15 +139,16 @@ def _read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]
         except OSError as exc:
             hashes[rel] = f"unreadable:{exc}"
             continue
-        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        # ctime too: no tool can set it back, so an edit that restores the mtime still shows (as in git).
+        signature = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
         previous = known.get(rel)
         if (
             isinstance(previous, tuple)
-            and len(previous) == 4
-            and previous[:3] == signature
+            and len(previous) == 5
+            and previous[:4] == signature
             and now - stat.st_mtime > _RACY_SECONDS
         ):
-            hashes[rel] = previous[3]
+            hashes[rel] = previous[4]
         else:
             try:
                 content = module.path.read_bytes()

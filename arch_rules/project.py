@@ -65,6 +65,8 @@ class Project:
         #: Facts of every module read in this run (filled by the engine; rules that look across files,
         #: such as ARC102's "which interface exports this name", read them here).
         self.facts: Mapping[str, FileFacts] = {}
+        #: Each file's content hash by relpath (filled by the engine; the graph cache keys on it).
+        self.hashes: dict[str, str] = {}
 
     # -- names ---------------------------------------------------------------------------------------
 

@@ -333,3 +333,29 @@ def test_cache_dir_leaves_other_files_alone(tmp_path: Path) -> None:
     found(root)
     assert (root / "data" / "model.pickle").read_bytes() == b"user data"
     assert not (root / "data" / ".gitignore").exists()  # not our folder: no .gitignore written into it
+
+
+def test_a_new_module_is_seen_by_the_graph_of_its_unchanged_importers(tmp_path: Path) -> None:
+    """grimp resolved `import shop.extra` against the old module set; its cache must not keep that."""
+    config = CONFIG + '\n[[tool.arch_rules.forbid]]\nfrom = ["shop.web"]\nimport = ["os"]\n'
+    files = dict(FILES)
+    files["shop/web.py"] = '"""Web."""\nimport shop.extra\n'
+    root = make_project(tmp_path, config, files)
+    assert not any(code == "ARC204" for code, _, _ in found(root))
+    (root / "shop/extra.py").write_text('"""Extra."""\nimport os\n')
+    assert ("ARC204", "shop/web.py", 2) in found(root)
+    assert found(root) == found(root, cache=False)
+
+
+def test_an_edit_that_restores_the_mtime_is_still_seen(tmp_path: Path) -> None:
+    config = CONFIG + '\n[[tool.arch_rules.forbid]]\nfrom = ["shop.web"]\nimport = ["os"]\n'
+    root = make_project(tmp_path, config)
+    domain = root / "shop/domain.py"
+    old = os.stat(domain)
+    os.utime(domain, ns=(old.st_atime_ns - 10**10, old.st_mtime_ns - 10**10))  # an old file
+    assert ("ARC204", "shop/web.py", 2) in found(root)
+    before = os.stat(domain)
+    domain.write_text('"""Domain."""\nimport re\n')  # same size, then the mtime put back
+    os.utime(domain, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(domain).st_size == before.st_size and os.stat(domain).st_mtime_ns == before.st_mtime_ns
+    assert not any(code == "ARC204" for code, _, _ in found(root))
