@@ -185,7 +185,8 @@ def _check(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache=not args.no_cache,
         baseline=args.baseline,
-        git_only=args.git_only,
+        # Under pre-commit ($PRE_COMMIT is set) untracked files are not part of the project.
+        git_only=args.git_only or bool(os.environ.get("PRE_COMMIT")),
     )
     run = run_full(options)
     if args.fix or args.diff:

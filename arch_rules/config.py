@@ -149,12 +149,6 @@ class Config:
         payload = json.dumps(self.raw, sort_keys=True, default=str) + "\0" + str(self.root)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
-    def team(self, name: str) -> Team | None:
-        for team in self.teams:
-            if team.name == name:
-                return team
-        return None
-
     def ignored_imports(self) -> list[IgnoredImport]:
         found: list[IgnoredImport] = []
         for stack in self.layers:
@@ -269,6 +263,11 @@ INDEPENDENT_KEYS = ("modules", "ignore_imports", "because")
 RULES_KEYS = ("select", "ignore", "severity", "per_file_ignores", "baseline")
 
 _TEAM_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def because_clause(text: str) -> str:
+    """A ``because`` text as messages quote it: `` (The domain stays framework-free)``, or nothing."""
+    return f" ({text.rstrip('.')})" if text else ""
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:

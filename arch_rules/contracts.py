@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from arch_rules.config import Forbid, IgnoredImport, Independent, LayerStack
+from arch_rules.config import Forbid, IgnoredImport, Independent, LayerStack, because_clause
 from arch_rules.errors import ArchRulesError, ConfigError, InternalError
 from arch_rules.findings import ChainLink, Finding
 from arch_rules.patterns import Pattern
@@ -139,8 +139,7 @@ def translate(project: Project) -> Translation:
         if contract is not None:
             contracts.append(contract)
             external = external or any(
-                not project.is_first_party(m) and m.split(".")[0] not in ("*", "**")
-                for m in contract.options["forbidden_modules"]
+                not project.is_first_party_pattern(Pattern(m)) for m in contract.options["forbidden_modules"]
             )
     for group in config.independent:
         contract = _independence(project, group)
@@ -187,7 +186,7 @@ def _expressions(project: Project, patterns: tuple[Pattern, ...], third_party: b
     """
     out: list[str] = []
     for pattern in patterns:
-        first_party = project.is_first_party(pattern.top) or pattern.top in ("*", "**")
+        first_party = project.is_first_party_pattern(pattern)
         if not first_party:
             if third_party and "." not in pattern.text and not pattern.is_wild:
                 out.append(pattern.text)
@@ -204,7 +203,7 @@ def _ignore_imports(project: Project, entries: tuple[IgnoredImport, ...]) -> lis
     out: list[str] = []
     for entry in entries:
         imported = entry.imported.text
-        if not (project.is_first_party(entry.imported.top) or entry.imported.top in ("*", "**")):
+        if not project.is_first_party_pattern(entry.imported):
             imported = entry.imported.top
         for left in _variants(entry.importer.text):
             for right in _variants(imported):
@@ -903,10 +902,6 @@ def _chain_links(project: Project, chain: list[Link]) -> tuple[ChainLink, ...]:
     return tuple(out)
 
 
-def _because(text: str) -> str:
-    return f" ({text.rstrip('.')})" if text else ""
-
-
 def _located(
     project: Project, graph: Any, importer: str, imported: str, line: int | None
 ) -> tuple[str, int, int, int, str] | None:
@@ -951,7 +946,7 @@ def _chain_finding(
             why = f"layer {downstream} may not import the higher layer {upstream}"
         message = (
             f"{head} reaches {final} through a chain of imports: {text}; {why} in {contract.label}"
-            f"{_because(contract.because)}; break the chain (move the code down a layer or invert a dependency)"
+            f"{because_clause(contract.because)}; break the chain (move the code down a layer or invert a dependency)"
         )
     elif contract.type == "forbidden":
         message = (

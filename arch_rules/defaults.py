@@ -10,8 +10,7 @@ VERSION = "0.1.0"
 #: Prefix of every rule code; also the flake8 entry-point name.
 CODE_PREFIX = "ARC"
 
-#: The table in pyproject.toml that holds the declaration.
-CONFIG_TABLE = ("tool", "arch_rules")
+#: The file that holds the declaration (its ``[tool.arch_rules]`` table).
 CONFIG_FILE = "pyproject.toml"
 
 #: Folders never walked, whatever ``exclude`` says.

@@ -17,6 +17,7 @@ from arch_rules.config import Config, load
 from arch_rules.errors import ConfigError, UsageError
 from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract, source_lines
 from arch_rules.findings import Finding, Report
+from arch_rules.patterns import Pattern
 from arch_rules.project import Module, Project, discover, import_matches
 from arch_rules.rules import boundaries, interfaces, modules
 from arch_rules.selection import Selection
@@ -51,7 +52,7 @@ class Run:
 
 def prepare(options: Options) -> tuple[Config, Project]:
     config = load(options.config, options.start)
-    project = discover(config, git_only=options.git_only or bool(os.environ.get("PRE_COMMIT")))
+    project = discover(config, git_only=options.git_only)
     problems = project.ownership_conflicts() + _interface_ownership(project)
     if problems:
         raise ConfigError(problems)
@@ -437,8 +438,6 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
         return Finding(code, message, path, line=config.line_of(key, value), column=1, snippet=f"{key}={value}")
 
     def unknown(key: str, text: str, covers: bool = True) -> Finding | None:
-        from arch_rules.patterns import Pattern
-
         pattern = Pattern(text)
         hit = project.any_covered(pattern) if covers else project.any_matched(pattern)
         if hit:
@@ -466,7 +465,7 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
         for i, p in enumerate(rule.sources):
             add(unknown(f"{rule.key}.from[{i}]", p.text))
         for i, p in enumerate(rule.forbidden):
-            if project.is_first_party(p.top) or p.top in ("*", "**"):
+            if project.is_first_party_pattern(p):
                 add(unknown(f"{rule.key}.import[{i}]", p.text))
     for group in config.independent:
         for i, p in enumerate(group.modules):
@@ -480,7 +479,7 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
         for level in stack.levels:
             for entry in level.entries:
                 if stack.containers:
-                    missing = [c for c in containers if not project.any_covered(_pattern(f"{c}.{entry.pattern.text}"))]
+                    missing = [c for c in containers if not project.any_covered(Pattern(f"{c}.{entry.pattern.text}"))]
                     if missing and not entry.optional and containers:
                         out.append(
                             finding(
@@ -499,7 +498,7 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
     for exception in config.ignored_imports():
         broken = False
         for side in (exception.importer, exception.imported):
-            if side is exception.imported and not (project.is_first_party(side.top) or side.top in ("*", "**")):
+            if side is exception.imported and not project.is_first_party_pattern(side):
                 continue
             if not project.any_matched(side):
                 out.append(
@@ -524,12 +523,6 @@ def configuration_findings(project: Project) -> Iterator[Finding]:
                 )
             )
     yield from out
-
-
-def _pattern(text: str):  # type: ignore[no-untyped-def]
-    from arch_rules.patterns import Pattern
-
-    return Pattern(text)
 
 
 def _used_ignores(project: Project) -> set[str]:

@@ -217,7 +217,7 @@ class _Reader:
     def read(self, tree: ast.Module, noqa: tuple[Noqa, ...]) -> FileFacts:
         self._aliases(tree)
         self._walk(tree.body, type_checking=False, local=False)
-        bound, all_info = self._top_level(tree.body)
+        bound, all_info = _TopLevel().read(tree.body)
         all_names, all_line, all_dynamic = all_info
         return FileFacts(
             imports=tuple(self.imports),
@@ -357,10 +357,6 @@ class _Reader:
         )
 
     # -- the module's interface ---------------------------------------------------------------------------
-
-    def _top_level(self, body: list[ast.stmt]) -> tuple[set[str], tuple[tuple[tuple[str, int], ...] | None, int, bool]]:
-        """The names bound at top level and ``__all__`` as (names with lines, line, dynamic)."""
-        return _TopLevel().read(body)
 
     def _defs(self, body: list[ast.stmt]) -> tuple[DefFact, ...]:
         """Module-level functions and classes, under ``if``/``try``/``with`` too (still module level)."""

@@ -80,6 +80,11 @@ class Project:
     def is_first_party(self, name: str) -> bool:
         return name.split(".", 1)[0] in self._top
 
+    def is_first_party_pattern(self, pattern: Pattern) -> bool:
+        """Whether a pattern names the project's modules (a third-party name in ``forbid.import`` or on
+        the imported side of ``ignore_imports`` never does; a leading wildcard may)."""
+        return self.is_first_party(pattern.top) or pattern.top in ("*", "**")
+
     def any_covered(self, pattern: Pattern) -> bool:
         return any(pattern.covers(name) for name in self.all_names())
 
@@ -148,10 +153,6 @@ class Project:
         if not pattern.is_wild:
             return [pattern.text] if self.exists(pattern.text) else []
         return sorted(name for name in self.all_names() if pattern.matches(name))
-
-    def owned_packages(self, team: Team) -> list[str]:
-        """The packages an ``owns`` pattern matches exactly (the default interface, ARC401)."""
-        return sorted(name for name in self.all_names() if any(p.matches(name) for p in team.owns))
 
     @functools.cache  # noqa: B019
     def is_interface(self, name: str) -> bool:

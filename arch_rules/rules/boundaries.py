@@ -7,20 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from arch_rules.config import Team
+from arch_rules.config import Team, because_clause
 from arch_rules.facts import FileFacts, ImportFact
 from arch_rules.findings import Finding
 from arch_rules.project import Module, Project, Target
 
 
-def _because(text: str) -> str:
-    return f" ({text.rstrip('.')})" if text else ""
-
-
 def _who(team: Team | None) -> str:
-    if team is None:
-        return ""
-    return f"team {team.name} ({team.contact})" if team.contact else f"team {team.name}"
+    return team.label if team is not None else ""
 
 
 def _owner(project: Project, imported: str) -> str:
@@ -96,7 +90,7 @@ def _layers(project: Project, module: Module, fact: ImportFact, imported: str) -
         yield _finding(
             "ARC101",
             f"{importer} imports {imported}{_owner(project, imported)}: {why} in {stack.label}"
-            f"{_because(stack.because)}; "
+            f"{because_clause(stack.because)}; "
             "move the code down a layer or invert the dependency",
             module,
             fact,
@@ -121,7 +115,7 @@ def _teams(project: Project, module: Module, fact: ImportFact, target: Target) -
         yield _finding(
             "ARC103",
             f"{importer} (team {ours.name}) imports {imported} of {_who(theirs)}, but team {ours.name} does not "
-            f'declare it in depends_on{_because(ours.because)}; add "{theirs.name}" to '
+            f'declare it in depends_on{because_clause(ours.because)}; add "{theirs.name}" to '
             f"tool.arch_rules.teams.{ours.name}.depends_on if the dependency is agreed, or remove the import",
             module,
             fact,
@@ -158,7 +152,7 @@ def suggestions(project: Project, target: Target, team: Team) -> tuple[tuple[str
 def _private_module_message(project: Project, importer: str, target: Target, team: Team) -> str:
     imported = target.module
     interfaces = project.interface_modules(team)
-    head = f"{importer} imports {imported}, a private module of {_who(team)}{_because(team.because)}"
+    head = f"{importer} imports {imported}, a private module of {_who(team)}{because_clause(team.because)}"
     if target.names:
         found = suggestions(project, target, team)
         if found and len(found) == len(target.names):
@@ -235,7 +229,7 @@ def _independent(project: Project, module: Module, fact: ImportFact, imported: s
             "ARC106",
             f"{importer} imports {imported}{_owner(project, imported)}, "
             f"but {mine} and {theirs} are declared independent"
-            f"{_because(group.because)}; remove the dependency or go through an agreed interface",
+            f"{because_clause(group.because)}; remove the dependency or go through an agreed interface",
             module,
             fact,
             imported,
@@ -272,7 +266,7 @@ def _forbid(project: Project, module: Module, fact: ImportFact, candidates: list
                 "ARC104",
                 f"{importer} imports {imported}{_owner(project, imported)}, which "
                 f"{', '.join(p.text for p in rule.sources)} may not import"
-                f"{_because(rule.because)}; remove the dependency or move this code",
+                f"{because_clause(rule.because)}; remove the dependency or move this code",
                 module,
                 fact,
                 imported,
