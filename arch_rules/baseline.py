@@ -120,8 +120,12 @@ def apply(
             kept.append(finding)
     stale: list[dict[str, str]] = []
     if not limited:
-        left = [baseline.entries[fingerprint] for fingerprint, count in remaining.items() if count > 0]
-        stale = [entry.describe() for entry in sorted(left, key=_entry_key)]
+        left = [(baseline.entries[fingerprint], count) for fingerprint, count in remaining.items() if count > 0]
+        for entry, unused in sorted(left, key=lambda item: _entry_key(item[0])):
+            described = entry.describe()
+            if unused < entry.count:  # it still occurs, just fewer times than accepted
+                described["unused"] = f"{unused} of {entry.count}"
+            stale.append(described)
     return kept, hidden, stale
 
 

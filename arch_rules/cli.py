@@ -147,12 +147,17 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
 def _outputs(specs: list[str] | None) -> list[tuple[str, str | None]]:
     outputs: list[tuple[str, str | None]] = []
     for spec in specs or ["text"]:
-        name, _, target = spec.partition(":")
+        name, colon, target = spec.partition(":")
+        if colon and not target:
+            raise UsageError(f"--format {spec}: a file name must follow the colon (or leave out the colon for stdout)")
         if name not in FORMATS:
             from arch_rules.config import did_you_mean
 
             raise UsageError(f"--format {spec}: unknown format {name!r}{did_you_mean(name, FORMATS)}")
         outputs.append((name, target or None))
+    targets = [target for _, target in outputs if target is not None]
+    if len(targets) != len(set(targets)):
+        raise UsageError("--format: two formats would write the same file")
     if sum(1 for _, target in outputs if target is None) > 1:
         raise UsageError("--format: at most one format may go to stdout; give the others a file (FORMAT:FILE)")
     return outputs
@@ -212,13 +217,18 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
     from arch_rules.rules import all_rules
 
     local = FormatContext(
-        version=__version__, rules=all_rules(), path_prefix=_prefix(root, Path.cwd()), statistics=statistics
+        version=__version__,
+        rules=all_rules(),
+        path_prefix=_prefix(root, Path.cwd()),
+        inside=_inside(root, Path.cwd()),
+        statistics=statistics,
     )
     for name, target in outputs:
         context = local
         if name in REPOSITORY_FORMATS:
             # CI services resolve paths against the repository root, wherever the command ran.
-            context = replace(local, path_prefix=_prefix(root, _repository_root(root)))
+            base = _repository_root(root)
+            context = replace(local, path_prefix=_prefix(root, base), inside=_inside(root, base))
         text = render(name, report, context)
         if target is None:
             sys.stdout.write(text)
@@ -235,6 +245,15 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
 def _prefix(root: Path, base: Path) -> str:
     prefix = os.path.relpath(root, base)
     return "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+
+
+def _inside(root: Path, base: Path) -> str:
+    """``base`` relative to the project root when it is a folder below it, else ""."""
+    try:
+        rel = base.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel
 
 
 def _repository_root(root: Path) -> Path:

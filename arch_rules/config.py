@@ -224,6 +224,10 @@ def load(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError([f"{path}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot be read ({exc})"]) from None
+    if text.startswith("\ufeff"):
+        raise ConfigError(
+            [f"{label}: starts with a byte-order mark, which TOML does not allow; save it as UTF-8 without one"]
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -267,6 +271,7 @@ _TEAM_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 def because_clause(text: str) -> str:
     """A ``because`` text as messages quote it: `` (The domain stays framework-free)``, or nothing."""
+    text = " ".join(text.split())  # messages are one line, whatever the TOML string held
     return f" ({text.rstrip('.')})" if text else ""
 
 
@@ -484,7 +489,7 @@ class _Validator:
             levels=tuple(levels),
             containers=containers,
             ignore_imports=self.ignore_imports(table, key),
-            because=self.string(table, "because", key),
+            because=_one_line(self.string(table, "because", key)),
             key=key,
         )
 
@@ -509,8 +514,8 @@ class _Validator:
                     owns=self.patterns(table, "owns", team_key, required=True),
                     interface=interface,
                     depends_on=tuple(depends) if depends is not None else None,
-                    contact=self.string(table, "contact", team_key),
-                    because=self.string(table, "because", team_key),
+                    contact=_one_line(self.string(table, "contact", team_key)),
+                    because=_one_line(self.string(table, "because", team_key)),
                     key=team_key,
                 )
             )
@@ -544,7 +549,7 @@ class _Validator:
             forbidden=self.patterns(table, "import", key, required=True),
             allow_indirect=self.boolean(table, "allow_indirect", key, False),
             ignore_imports=self.ignore_imports(table, key),
-            because=self.string(table, "because", key),
+            because=_one_line(self.string(table, "because", key)),
             key=key,
         )
 
@@ -558,7 +563,7 @@ class _Validator:
             index=index,
             modules=modules,
             ignore_imports=self.ignore_imports(table, key),
-            because=self.string(table, "because", key),
+            because=_one_line(self.string(table, "because", key)),
             key=key,
         )
 
@@ -633,6 +638,12 @@ def code_checker() -> Callable[[str], str | None]:
         return f"unknown rule code {json.dumps(code)}{did_you_mean(code, codes)}"
 
     return check
+
+
+def _one_line(text: str) -> str:
+    """Texts quoted in messages (``because``, ``contact``) with their whitespace folded: a message is one
+    line (DESIGN §3), even when the TOML string was a multi-line one."""
+    return " ".join(text.split())
 
 
 def _type_name(value: Any) -> str:

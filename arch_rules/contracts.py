@@ -126,8 +126,11 @@ class Translation:
         return self.session.get("exclude_type_checking_imports") == "true"
 
 
-def translate(project: Project) -> Translation:
-    """The declaration as import-linter contracts (see the module docstring for the rewriting rules)."""
+def translate(project: Project, export: bool = False) -> Translation:
+    """The declaration as import-linter contracts (see the module docstring for the rewriting rules).
+
+    ``export``: for `arch-rules contracts`, which must carry the whole architecture (a forbid with
+    ``allow_indirect`` too); the in-process run leaves out what the per-file engine already covers."""
     config = project.config
     contracts: list[GraphContract] = []
     notes: list[str] = []
@@ -135,7 +138,7 @@ def translate(project: Project) -> Translation:
     for stack in config.layers:
         contracts.extend(_layers(project, stack, notes))
     for rule in config.forbid:
-        contract = _forbidden(project, rule)
+        contract = _forbidden(project, rule, export)
         if contract is not None:
             contracts.append(contract)
             external = external or any(
@@ -325,14 +328,16 @@ def _topmost(names: Iterator[str] | list[str]) -> list[str]:
     return [n for n in ordered if not any(n.startswith(other + ".") for other in ordered if other != n)]
 
 
-def _forbidden(project: Project, rule: Forbid) -> GraphContract | None:
-    if rule.allow_indirect:
+def _forbidden(project: Project, rule: Forbid, export: bool = False) -> GraphContract | None:
+    if rule.allow_indirect and not export:
         return None  # only direct imports are forbidden: that is ARC104's, the graph has nothing to add
     sources = _expressions(project, rule.sources)
     forbidden = _expressions(project, rule.forbidden, third_party=True)
     if not sources or not forbidden:
         return None
     options: dict[str, Any] = {"source_modules": sources, "forbidden_modules": forbidden}
+    if rule.allow_indirect:  # only in `arch-rules contracts`: lint-imports then checks the direct imports
+        options["allow_indirect_imports"] = "true"
     _common(options, rule.ignore_imports, project, rule.because)
     label = f"forbid[{rule.index}]"
     return GraphContract(
@@ -371,7 +376,7 @@ def _independence(project: Project, group: Independent) -> GraphContract | None:
 
 def render_toml(project: Project) -> str:
     """The generated contracts as a ``[tool.importlinter]`` document that ``lint-imports`` accepts."""
-    translation = translate(project)
+    translation = translate(project, export=True)
     config = project.config
     roots = os.pathsep.join(config.source_roots)
     lines = [

@@ -570,8 +570,8 @@ def _report(project: Project, analysis: Analysis, options: Options) -> Report:
         for f in apply_noqa(selected, noqa_by_path)
         if f.code != "ARC403" or selection.reports(f.path, f.code)
     ]
-    result = _limit_to_paths(project, result, options)
     report = Report(files_checked=len(project.modules), modules=len(project.modules))
+    result = _limit_to_paths(project, result, options, report.notes)
     result = _apply_baseline(project, result, options, report)
     report.findings = sorted(set(result), key=Finding.sort_key)
     return report
@@ -615,9 +615,10 @@ def apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, 
     return kept
 
 
-def _limit_to_paths(project: Project, findings: list[Finding], options: Options) -> list[Finding]:
+def _limit_to_paths(project: Project, findings: list[Finding], options: Options, notes: list[str]) -> list[Finding]:
     if not options.paths:
         return findings
+    config_path = _config_relpath(project.config)
     root = project.root.resolve()
     files: set[str] = set()
     folders: list[str] = []
@@ -631,9 +632,15 @@ def _limit_to_paths(project: Project, findings: list[Finding], options: Options)
         except ValueError:
             raise UsageError(f"{raw}: outside the project root {root}") from None
         if absolute.is_dir():
-            folders.append("" if rel == "." else rel + "/")
+            folder = "" if rel == "." else rel + "/"
+            folders.append(folder)
+            known = any(p.startswith(folder) for p in project.by_path) or config_path.startswith(folder)
         else:
             files.add(rel)
+            known = rel in project.by_path or rel == config_path
+        if not known:
+            # Not an error: the pre-commit hook hands over whatever changed. Never a silent pass, though.
+            notes.append(f"{raw}: not a module of the project (excluded, ignored, or outside the source roots)")
     return [f for f in findings if f.path in files or any(f.path.startswith(d) for d in folders)]
 
 

@@ -190,7 +190,20 @@ class Plugin:
         found.extend(boundaries.check(state.project, module, facts))
         found.extend(interfaces.check(state.project, module, facts))
         found.extend(_reasonless_noqa(module, facts))
-        return sorted((f for f in found if state.selected(f)), key=Finding.sort_key)
+        return sorted(
+            (f for f in found if state.selected(f) and not _suppressed_below(f, facts)), key=Finding.sort_key
+        )
+
+
+def _suppressed_below(finding: Finding, facts: FileFacts) -> bool:
+    """A noqa comment on a later line of a multi-line import counts (DESIGN §2), as in the CLI; flake8
+    itself only reads the line it reports on, so the plugin honours the other lines of the statement."""
+    if not finding.end_line or finding.end_line <= finding.line:
+        return False
+    for comment in facts.noqa_on(finding.line + 1, finding.end_line):
+        if comment.codes is None or any(finding.code.startswith(code) for code in comment.codes):
+            return True
+    return False
 
 
 def _reasonless_noqa(module: Module, facts: FileFacts) -> list[Finding]:

@@ -408,7 +408,7 @@ def _walk_package(
             _walk_package(
                 Path(entry.path), f"{name}.{entry.name}", child_regular, root, exclude, tracked, modules, namespaces
             )
-        elif entry.name.endswith(".py") and entry.is_file():
+        elif entry.name.endswith(".py") and _is_file(entry):
             stem = entry.name[:-3]
             if stem != "__init__" and not stem.isidentifier():
                 continue
@@ -482,6 +482,14 @@ def _overlapping_roots(config: Config) -> list[str]:
                     "a file must belong to one source root"
                 )
     return problems
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, following links; a link loop or a dangling link is not one (and is skipped)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _relative_str(path: str, root: Path) -> str | None:

@@ -408,8 +408,8 @@ def _render(
             out.append(f"# No layers proposed for {stack.root}: it has fewer than two subpackages.")
             out.append("")
     if owners_file:
-        out.append(f"# Teams marked CODEOWNERS come from {owners_file} (`codeowners = {_string(owners_file)}`")
-        out.append("# would keep reading it); the others are placeholders, one per package.")
+        out.append(f"# Teams marked CODEOWNERS come from {owners_file}, read once now; the others are")
+        out.append("# placeholders, one per package.")
     for team in teams:
         out.append(f"[tool.arch_rules.teams.{_key(team.name)}]")
         if team.source != "placeholder":

@@ -6,7 +6,9 @@
 Corpora and scratch copies live outside the repository, in ``$ARCH_RULES_BENCH_CACHE`` (default
 ``~/.cache/arch-rules-bench``): the Django wheel is fetched once with ``pip download`` and unzipped; the
 synthetic monorepos are regenerated (deterministically) every session. arch-rules runs from a snapshot of
-the working tree's ``arch_rules/`` copied there, so edits made while the benchmark runs change nothing.
+the working tree's ``arch_rules/`` copied there (and byte-compiled once, as an installed package is), so
+edits made while the benchmark runs change nothing. lint-imports, tach and flake8 are the ones installed
+beside this Python, not whatever comes first on PATH.
 
 Every command is a whole process (start-up included), run ``--runs`` times; the table shows medians of
 wall and CPU seconds (user + system of the process and its workers, from ``wait4``/``RUSAGE_CHILDREN``)
@@ -17,6 +19,7 @@ PASS/MISS. Nothing here is a test: machines differ, ratios measured in one sessi
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -42,13 +45,22 @@ DJANGO = "django==5.2"
 PY = sys.executable
 
 
+def tool(name: str) -> str | None:
+    """The console script installed beside this Python (not a pyenv shim or another environment's)."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
 @dataclass
 class Corpus:
     name: str
     root: Path  # the project root (pyproject.toml, tach.toml)
     package: Path  # the folder of .py files the floors and flake8 read
     pythonpath: Path  # what lint-imports needs on sys.path
-    changed: Path  # the file the "one file changed" scenario edits
+    changed: Path  # the file the "one file changed" scenarios edit
+    #: first-party modules ``changed`` must not import (a forbidden or upward import): the "import added"
+    #: scenario adds one per run, a different one each time, and checks that arch-rules reports it
+    bad_imports: tuple[str, ...] = ()
     files: int = 0
     lines: int = 0
 
@@ -99,7 +111,9 @@ def django_corpus(cache: Path) -> Corpus:
         archive.extractall(root, [n for n in archive.namelist() if n.startswith("django/")])
     (root / "pyproject.toml").write_text(DJANGO_ARCHITECTURE, encoding="utf-8")
     (root / "tach.toml").write_text(DJANGO_TACH, encoding="utf-8")
-    corpus = Corpus("django 5.2", root, root / "django", root, root / "django" / "utils" / "text.py")
+    # django.utils is the bottom layer and may not import django.db: each of these is ARC101 + ARC103 + ARC201.
+    bad = ("django.db.models.query", "django.db.backends.base.base", "django.db.migrations.state")
+    corpus = Corpus("django 5.2", root, root / "django", root, root / "django" / "utils" / "text.py", bad)
     _count(corpus)
     return corpus
 
@@ -108,7 +122,10 @@ def synthetic_corpus(cache: Path, modules: int, teams: int) -> Corpus:
     root = cache / "work" / f"synthetic-{modules}"
     synthetic.generate(root, modules=modules, teams=teams, seed=1)
     changed = root / "src" / "mono" / "team03" / "domain" / "m_0001.py"
-    corpus = Corpus(f"synthetic {modules:,}", root, root / "src" / "mono", root / "src", changed)
+    # domain sits below services in the team layers: an upward import (ARC101 and the graph's layers contract).
+    services = sorted(p.stem for p in (root / "src" / "mono" / "team03" / "services").glob("m_*.py"))[:3]
+    bad = tuple(f"mono.team03.services.{name}" for name in services)
+    corpus = Corpus(f"synthetic {modules:,}", root, root / "src" / "mono", root / "src", changed, bad)
     _count(corpus)
     return corpus
 
@@ -253,8 +270,9 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path | None 
 
 
 class Bench:
-    def __init__(self, runs: int, jobs: int, snapshot: Path) -> None:
+    def __init__(self, runs: int, jobs: int, snapshot: Path, slow_runs: int | None = None) -> None:
         self.runs = runs
+        self.slow_runs = slow_runs  # runs of the minute-long rows at 10,000 modules (None: ``runs``)
         self.jobs = jobs
         self.rows: list[Row] = []
         self.env = dict(os.environ, PYTHONPATH=str(snapshot), PYTHONDONTWRITEBYTECODE="1")
@@ -288,28 +306,52 @@ class Bench:
         return row
 
 
-def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool) -> dict[str, Row]:
+def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool, slow: bool = False) -> dict[str, Row]:
+    """Every row for one corpus. ``slow``: the minute-long rows (cold, --no-cache, the libcst floor) run
+    ``bench.slow_runs`` times instead of ``bench.runs``."""
     jobs = str(bench.jobs)
     cache = corpus.root / ".arch_rules_cache"
     arch = [PY, "-m", "arch_rules", "check", "--jobs", jobs]
     rows: dict[str, Row] = {}
+    long = bench.slow_runs if slow else None
 
     def fresh(_: int) -> None:
+        # everything arch-rules keeps lives in its cache folder (facts shards, stat index, result, grimp's
+        # graph cache and its lock), so deleting the folder is a first run
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(corpus.root / ".import_linter_cache", ignore_errors=True)
 
-    rows["cold"] = bench.row(corpus, "arch-rules cold (empty cache)", arch, before=fresh)
-    rows["nocache"] = bench.row(corpus, "arch-rules --no-cache", [*arch, "--no-cache"])
-    rows["nograph"] = bench.row(corpus, "arch-rules --no-cache --no-graph", [*arch, "--no-cache", "--no-graph"])
+    rows["cold"] = bench.row(corpus, "arch-rules cold (empty cache)", arch, before=fresh, runs=long)
+    rows["nocache"] = bench.row(corpus, "arch-rules --no-cache", [*arch, "--no-cache"], runs=long)
+    rows["nograph"] = bench.row(
+        corpus, "arch-rules --no-cache --no-graph", [*arch, "--no-cache", "--no-graph"], runs=long
+    )
     measure(arch, corpus.root, bench.env)  # fill the cache
+    # The engine does not read a file whose size, mtime, ctime and inode match the last run unless it was
+    # modified in the last 2 s; wait that out so every file of the warm runs takes the stat shortcut.
+    time.sleep(2.1)
+    measure(arch, corpus.root, bench.env)  # and record every file's stat as settled
     rows["warm"] = bench.row(corpus, "arch-rules warm (nothing changed)", arch)
     original = corpus.changed.read_bytes()
 
-    def edit(i: int) -> None:
-        corpus.changed.write_bytes(original + f"\n# benchmark edit {time.time_ns()} {i}\n".encode())
+    def comment(i: int) -> None:
+        # A comment at the end: the file's size, mtime and content change every run (so the engine reads
+        # and re-hashes it), its imports and their line numbers do not (so the graph is not redone).
+        corpus.changed.write_bytes(original + f"\n# benchmark edit {time.time_ns()} {'#' * (i + 1)}\n".encode())
+
+    def add_import(i: int) -> None:
+        # A new, forbidden import at the end, a different one every run: the file's findings and the
+        # import graph change, so per-file rules, configuration findings and the graph contracts are redone.
+        target = corpus.bad_imports[i % len(corpus.bad_imports)]
+        corpus.changed.write_bytes(original + f"\nimport {target}  # benchmark edit {i}\n".encode())
 
     try:
-        rows["changed"] = bench.row(corpus, "arch-rules one file changed", arch, before=edit)
+        rows["changed"] = bench.row(corpus, "arch-rules one file changed (comment)", arch, before=comment)
+        if corpus.bad_imports:
+            rows["changed_import"] = bench.row(
+                corpus, "arch-rules one file changed (import added)", arch, before=add_import
+            )
+            _check_seen(bench, corpus, arch)
     finally:
         corpus.changed.write_bytes(original)
     floors = str(HERE / "floors.py")
@@ -317,7 +359,10 @@ def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool) -> dict[str, Row]:
         corpus, "ast.parse every file (floor)", [PY, floors, "ast", str(corpus.package), "--jobs", jobs]
     )
     rows["libcst"] = bench.row(
-        corpus, "libcst.parse_module every file (floor)", [PY, floors, "libcst", str(corpus.package), "--jobs", jobs]
+        corpus,
+        "libcst.parse_module every file (floor)",
+        [PY, floors, "libcst", str(corpus.package), "--jobs", jobs],
+        runs=long,
     )
     if flake8:
         package = str(corpus.package.relative_to(corpus.root))
@@ -336,18 +381,37 @@ def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool) -> dict[str, Row]:
     except (RuntimeError, OSError) as exc:
         text = ""
         print(f"  (arch-rules contracts failed: {exc})")
-    if "[[tool.importlinter.contracts]]" in text:
+    lint_imports = tool("lint-imports")
+    if "[[tool.importlinter.contracts]]" in text and lint_imports:
         rows["lint_imports"] = bench.row(
             corpus,
             "lint-imports --no-cache (same contracts)",
-            ["lint-imports", "--no-cache", "--no-logo", str(contracts)],
+            [lint_imports, "--no-cache", "--no-logo", str(contracts)],
             pythonpath=corpus.pythonpath,
         )
     else:
-        print("  (arch-rules contracts printed no contracts: lint-imports skipped)")
-    if shutil.which("tach"):
-        rows["tach"] = bench.row(corpus, "tach check (equivalent tach.toml)", ["tach", "check"])
+        print("  (no contracts from arch-rules, or lint-imports not installed: lint-imports skipped)")
+    tach = tool("tach")
+    if tach:
+        rows["tach"] = bench.row(corpus, "tach check (equivalent tach.toml)", [tach, "check"])
     return rows
+
+
+def _check_seen(bench: Bench, corpus: Corpus, arch: list[str]) -> None:
+    """The "import added" runs are only a measurement if arch-rules saw the edit: the last run's file must
+    be reported at the added line (its last line). A stale result would be a benchmark of nothing."""
+    out = corpus.root / "benchmark-check.json"
+    try:
+        measure([*arch, "--format", "json"], corpus.root, bench.env, stdout=out)
+        findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    finally:
+        out.unlink(missing_ok=True)
+    relpath = corpus.changed.relative_to(corpus.root).as_posix()
+    last = len(corpus.changed.read_bytes().splitlines())
+    codes = sorted({f["code"] for f in findings if f["path"] == relpath and f["line"] == last})
+    if not codes:
+        raise RuntimeError(f"arch-rules did not report the import added to {relpath}:{last}: stale result?")
+    print(f"  {corpus.name:<16} (the added import was reported: {', '.join(codes)})", flush=True)
 
 
 def _plugin_available() -> bool:
@@ -369,47 +433,73 @@ def _plugin_available() -> bool:
 class Target:
     corpus: str
     what: str
-    value: float
+    value: float  # from wall seconds
+    cpu: float  # the same ratio from CPU seconds (nan where it has no meaning)
     target: str
-    ok: bool | None
+    ok: bool | None  # judged on wall seconds, as the issue states its targets
+
+
+NAN = float("nan")
 
 
 def targets(results: dict[str, dict[str, Row]], django: str, big: str | None) -> list[Target]:
+    """The issue's targets, each as a wall ratio (the verdict) with the CPU ratio beside it: on a shared
+    2-core machine the CPU column is the steadier one."""
     out: list[Target] = []
 
-    def ratio(corpus: str, name: str, a: str, b: str, limit: float, of: str = "wall_s") -> None:
+    def usable(rows: dict[str, Row], *keys: str) -> bool:
+        return all(k in rows and not rows[k].note for k in keys)
+
+    def ratio(corpus: str, name: str, a: str, b: str, limit: float) -> None:
         rows = results.get(corpus, {})
-        if a not in rows or b not in rows or rows[a].note or rows[b].note:
-            out.append(Target(corpus, name, float("nan"), f"<= {limit}x", None))
+        if not usable(rows, a, b):
+            out.append(Target(corpus, name, NAN, NAN, f"<= {limit}x", None))
             return
-        value = getattr(rows[a], of) / getattr(rows[b], of)
-        out.append(Target(corpus, name, value, f"<= {limit}x", value <= limit))
+        value = rows[a].wall_s / rows[b].wall_s
+        out.append(Target(corpus, name, value, rows[a].cpu_s / rows[b].cpu_s, f"<= {limit}x", value <= limit))
 
     for corpus in results:
         ratio(corpus, "cold / libcst parse floor", "cold", "libcst", 1.3)
         ratio(corpus, "cold / flake8 defaults", "cold", "flake8", 0.7)
         ratio(corpus, "warm / tach check", "warm", "tach", 1.0)
-        ratio(corpus, "one file changed / warm", "changed", "warm", 1.5)
+        ratio(corpus, "one file changed (comment) / warm", "changed", "warm", 1.5)
+        ratio(corpus, "one file changed (import added) / warm", "changed_import", "warm", 1.5)
         rows = results[corpus]
-        if all(k in rows and not rows[k].note for k in ("nocache", "nograph", "lint_imports")):
+        if usable(rows, "nocache", "nograph", "lint_imports"):
             graph = rows["nocache"].wall_s - rows["nograph"].wall_s
+            graph_cpu = rows["nocache"].cpu_s - rows["nograph"].cpu_s
             value = graph / rows["lint_imports"].wall_s
-            out.append(Target(corpus, f"graph part ({graph:.2f} s) / lint-imports", value, "<= 1.2x", value <= 1.2))
+            out.append(
+                Target(
+                    corpus,
+                    f"graph part ({graph:.2f} s wall, {graph_cpu:.2f} s CPU) / lint-imports",
+                    value,
+                    graph_cpu / rows["lint_imports"].cpu_s,
+                    "<= 1.2x",
+                    value <= 1.2,
+                )
+            )
         else:
-            out.append(Target(corpus, "graph part / lint-imports", float("nan"), "<= 1.2x", None))
+            out.append(Target(corpus, "graph part / lint-imports", NAN, NAN, "<= 1.2x", None))
         ratio(corpus, "flake8 + ARC / flake8 alone", "flake8_arc", "flake8", 1.6)
     if big and big in results and django in results:
         a, b = results[big].get("cold"), results[django].get("cold")
         if a and b and not a.note and not b.note:
             value = (a.files / a.wall_s) / (b.files / b.wall_s)
-            out.append(Target(big, "cold files/s vs Django's", value, ">= 0.8x", value >= 0.8))
+            cpu = (a.files / a.cpu_s) / (b.files / b.cpu_s)
+            out.append(Target(big, "cold files/s vs Django's", value, cpu, ">= 0.8x", value >= 0.8))
         warm = results[big].get("warm")
         if warm and not warm.note:
-            out.append(Target(big, "warm run, seconds", warm.wall_s, "<= 1.5 s", warm.wall_s <= 1.5))
+            out.append(Target(big, "warm run, seconds", warm.wall_s, warm.cpu_s, "<= 1.5 s", warm.wall_s <= 1.5))
         peak = max(
-            (r.peak_mib for k, r in results[big].items() if k in ("cold", "nocache", "warm", "changed")), default=0
+            (
+                r.peak_mib
+                for k, r in results[big].items()
+                if k in ("cold", "nocache", "nograph", "warm", "changed", "changed_import") and not r.note
+            ),
+            default=NAN,
         )
-        out.append(Target(big, "peak memory of arch-rules, MiB", peak, "<= 1024 MiB", peak <= 1024))
+        out.append(Target(big, "peak memory of arch-rules, MiB", peak, NAN, "<= 1024 MiB", peak <= 1024))
     return out
 
 
@@ -430,11 +520,12 @@ def table(rows: list[Row]) -> str:
 
 
 def target_table(items: list[Target]) -> str:
-    lines = ["| corpus | ratio | measured | target | |", "|---|---|---:|---|---|"]
+    lines = ["| corpus | ratio | measured (wall) | measured (CPU) | target | |", "|---|---|---:|---:|---|---|"]
     for t in items:
         verdict = "—" if t.ok is None else ("PASS" if t.ok else "MISS")
         value = "n/a" if t.value != t.value else f"{t.value:.2f}"
-        lines.append(f"| {t.corpus} | {t.what} | {value} | {t.target} | {verdict} |")
+        cpu = "—" if t.cpu != t.cpu else f"{t.cpu:.2f}"
+        lines.append(f"| {t.corpus} | {t.what} | {value} | {cpu} | {t.target} | {verdict} |")
     return "\n".join(lines)
 
 
@@ -466,6 +557,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="arch-rules benchmark (docs/performance.md)")
     parser.add_argument("--quick", action="store_true", help="Django and 1,000 modules only, 2 runs each")
     parser.add_argument("--runs", type=int, help="runs per command (default 3; --quick: 2)")
+    parser.add_argument(
+        "--slow-runs",
+        type=int,
+        help="runs of the minute-long rows at 10,000 modules: cold, --no-cache, --no-graph, libcst (default: --runs)",
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for every tool (default: CPUs)")
     parser.add_argument("--only", choices=("django", "1000", "10000"), action="append", help="limit the corpora")
     parser.add_argument(
@@ -480,8 +576,11 @@ def main(argv: list[str] | None = None) -> int:
     snapshot = cache / "work" / "snapshot"
     shutil.rmtree(snapshot, ignore_errors=True)
     shutil.copytree(REPO / "arch_rules", snapshot / "arch_rules", ignore=shutil.ignore_patterns("__pycache__"))
-    bench = Bench(runs, args.jobs, snapshot)
+    compileall.compile_dir(snapshot, quiet=1)  # as an installed package: no run pays for compiling arch-rules
+    bench = Bench(runs, args.jobs, snapshot, args.slow_runs)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"arch-rules benchmark: {runs} runs per command, --jobs {args.jobs}, corpora in {cache}", flush=True)
+    print(f"load average at the start {load}", flush=True)
 
     results: dict[str, dict[str, Row]] = {}
     django_name = big_name = None
@@ -495,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = synthetic_corpus(cache, size, teams)
             print(f"{corpus.name}: {corpus.files} files, {corpus.lines:,} lines, {teams} teams", flush=True)
             # flake8 at 10,000 modules takes minutes per run and no target asks for it.
-            results[corpus.name] = bench_corpus(bench, corpus, flake8=size < 10000)
+            results[corpus.name] = bench_corpus(bench, corpus, flake8=size < 10000, slow=size >= 10000)
             if size == 10000:
                 big_name = corpus.name
 

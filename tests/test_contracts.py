@@ -472,3 +472,13 @@ def test_nothing_is_printed(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -
     graph_findings(project_at(tmp_path))
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_contracts_export_carries_allow_indirect_forbids(tmp_path: Path) -> None:
+    """`arch-rules contracts` is the whole architecture: a direct-only forbid becomes a forbidden contract
+    with allow_indirect_imports, which the in-process graph leaves to the per-file engine (ARC104)."""
+    root = project_at(tmp_path, forbid_extra='allow_indirect = true')
+    _config, project = prepare(Options(start=root))
+    exported = contracts.render_toml(project)
+    assert 'type = "forbidden"' in exported and 'allow_indirect_imports = "true"' in exported
+    assert all(c.type != "forbidden" for c in contracts.translate(project).contracts)

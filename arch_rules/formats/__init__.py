@@ -23,6 +23,7 @@ Conventions shared by all formats, decided here once so they agree:
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ class FormatContext:
     #: Prepended to each project-relative path to make it relative to the working directory
     #: ("" or "sub/dir/").
     path_prefix: str = ""
+    #: The working directory relative to the project root ("app/b"), when it is inside the project: paths
+    #: are then shown relative to it ("bad.py", not "../../app/b/bad.py"). Overrides ``path_prefix``.
+    inside: str = ""
     #: text only: per-code counts before the summary (flake8 ``--statistics``).
     statistics: bool = False
 
@@ -142,6 +146,8 @@ def span(finding: Finding) -> Span:
 
 def display_path(path: str, ctx: FormatContext) -> str:
     """``path`` (project-relative) as the user should see it: relative to the working directory."""
+    if ctx.inside:
+        return posixpath.relpath(path, ctx.inside)
     return ctx.path_prefix + path
 
 

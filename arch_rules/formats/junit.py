@@ -2,9 +2,9 @@
 actions that read JUnit).
 
 One testcase per rule, so the report reads as "which rules does this code pass": a rule with no findings
-passes, a rule with findings fails with a single ``<failure>`` whose text lists every finding as
-``path:line:col: message``. One failure per testcase, not one per finding, because most readers (GitLab
-among them) keep at most one failure per testcase and drop duplicate testcase names
+passes, a rule with findings fails with one ``<failure>`` per finding (DESIGN §5), whose message is the
+finding's ``path:line:col: message``. Some readers (GitLab among them) show only one failure per
+testcase, so the testcase's ``<system-out>`` also lists every finding, one per line
 (shared/reference/ci-formats.md §3.2). Codes that the context has no rule for (a newer engine, an older
 catalogue) still get a testcase, so no finding is lost.
 
@@ -42,7 +42,7 @@ def render(report: Report, ctx: FormatContext) -> str:
         by_code[finding.code].append(finding)
     codes = sorted(set(ctx.rules) | set(by_code))
 
-    failures = sum(1 for code in codes if by_code.get(code))
+    failures = sum(1 for code in codes if by_code.get(code))  # failed testcases, as readers count them
     counts = {"tests": str(len(codes)), "failures": str(failures), "errors": "0", "skipped": "0", "time": "0"}
     root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts})
@@ -52,10 +52,13 @@ def render(report: Report, ctx: FormatContext) -> str:
         )
         findings = by_code.get(code)
         if findings:
-            failure = ET.SubElement(
-                case, "failure", {"message": _xml(count_phrase(*severity_counts(findings))), "type": code}
-            )
-            failure.text = _xml("\n".join(_line(finding, ctx) for finding in findings))
+            for finding in findings:
+                line = _xml(_line(finding, ctx))
+                failure = ET.SubElement(case, "failure", {"message": line, "type": code})
+                failure.text = line
+            out = ET.SubElement(case, "system-out")
+            summary = count_phrase(*severity_counts(findings))
+            out.text = _xml("\n".join([f"{summary}:", *(_line(finding, ctx) for finding in findings)]))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

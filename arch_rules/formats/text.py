@@ -74,6 +74,10 @@ def stale_baseline_line(entry: dict[str, str]) -> str:
     """One line per baseline entry that no longer occurs, so the baseline file can only shrink."""
     parts = [str(entry.get(key) or "") for key in ("code", "path", "imported")]
     described = " ".join(one_line(part) for part in parts if part) or str(entry.get("fingerprint", "?"))
+    if entry.get("snippet"):
+        described += f" `{one_line(str(entry['snippet']))}`"
+    if entry.get("unused"):
+        return f"stale baseline entry: {described} (accepted {entry['unused']} times too many; lower its count)"
     return f"stale baseline entry: {described} (no longer occurs; remove it)"
 
 

@@ -153,7 +153,7 @@ def _private_module_message(project: Project, importer: str, target: Target, tea
     imported = target.module
     interfaces = project.interface_modules(team)
     head = f"{importer} imports {imported}, a private module of {_who(team)}{because_clause(team.because)}"
-    if target.names:
+    if target.names and "*" not in target.names:  # a star import names nothing to suggest a home for
         found = suggestions(project, target, team)
         if found and len(found) == len(target.names):
             by_module: dict[str, list[str]] = {}
