@@ -510,7 +510,7 @@ def build_graph(project: Project, translation: Translation, *, cache: bool = Tru
         raise InternalError(f"grimp is not installed ({exc}); reinstall arch-rules") from None
     notes: list[str] = []
     broken = {name for name, facts in project.facts.items() if facts.syntax_error is not None}
-    by_file = {os.path.normcase(str(m.path.resolve())): name for name, m in project.modules.items()}
+    by_file = {os.path.normcase(os.path.abspath(m.path)): name for name, m in project.modules.items()}
     graph = None
     for _attempt in range(len(project.modules) + 1):
         keep = {name for name in project.modules if name not in broken}
@@ -529,7 +529,7 @@ def build_graph(project: Project, translation: Translation, *, cache: bool = Tru
             break
         except SourceSyntaxError as exc:
             # grimp's parser refused a file ours read (or the engine gave no facts): leave it out too.
-            name = by_file.get(os.path.normcase(str(Path(exc.filename).resolve())))
+            name = by_file.get(os.path.normcase(os.path.abspath(exc.filename)))
             if name is None or name in broken:
                 raise InternalError(f"the import graph could not be built: {exc}") from None
             broken.add(name)
