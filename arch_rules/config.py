@@ -275,6 +275,17 @@ def because_clause(text: str) -> str:
     return f" ({text.rstrip('.')})" if text else ""
 
 
+def unknown_teams(config: Config) -> list[str]:
+    """``depends_on`` entries that name no team (checked after CODEOWNERS has added its teams)."""
+    names = [t.name for t in config.teams]
+    return [
+        f"{config.display_path}: {team.key}.depends_on[{i}]: unknown team {json.dumps(dep)}{did_you_mean(dep, names)}"
+        for team in config.teams
+        for i, dep in enumerate(team.depends_on or ())
+        if dep not in names
+    ]
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
@@ -286,6 +297,7 @@ class _Validator:
         self.text = text
         self.label = label
         self.problems: list[str] = []
+        self.codeowners: str | None = None
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{self.label}: {key}: {message}")
@@ -406,14 +418,8 @@ class _Validator:
             for kind in ("type_checking_imports", "local_imports", "dynamic_imports")
         }
         acyclic = self.patterns(table, "acyclic", base)
-        codeowners = None
-        if "codeowners" in table:
-            codeowners = self.string(table, "codeowners", base) or None
-            if codeowners:
-                self.problem(
-                    f"{base}.codeowners",
-                    "teams from CODEOWNERS are not supported yet; declare [tool.arch_rules.teams] instead",
-                )
+        codeowners = (self.string(table, "codeowners", base) or None) if "codeowners" in table else None
+        self.codeowners = codeowners
         cache_dir = self.string(table, "cache_dir", base, defaults.CACHE_DIR) or defaults.CACHE_DIR
         parts = Path(cache_dir).parts
         if os.path.isabs(cache_dir) or ".." in parts or not parts or set(parts) == {"."}:
@@ -428,7 +434,7 @@ class _Validator:
             self.independent(i, t) for i, t in enumerate(self.table_list(table, "independent", f"{base}.independent"))
         ]
         rules = self.rules(table.get("rules", {}), f"{base}.rules")
-        self.check_teams(teams)
+        self.check_teams(teams, defer_unknown=codeowners is not None)
         if self.problems:
             raise ConfigError(self.problems)
         return Config(
@@ -511,7 +517,8 @@ class _Validator:
             out.append(
                 Team(
                     name=name,
-                    owns=self.patterns(table, "owns", team_key, required=True),
+                    # With codeowners, a team may take all its modules from CODEOWNERS.
+                    owns=self.patterns(table, "owns", team_key, required=not self.codeowners),
                     interface=interface,
                     depends_on=tuple(depends) if depends is not None else None,
                     contact=_one_line(self.string(table, "contact", team_key)),
@@ -521,12 +528,12 @@ class _Validator:
             )
         return out
 
-    def check_teams(self, teams: list[Team]) -> None:
+    def check_teams(self, teams: list[Team], defer_unknown: bool = False) -> None:
         names = [t.name for t in teams]
         owner_of: dict[str, str] = {}
         for team in teams:
             for i, dep in enumerate(team.depends_on or ()):
-                if dep not in names:
+                if dep not in names and not defer_unknown:  # with codeowners: once its teams are known
                     self.problem(
                         f"{team.key}.depends_on[{i}]", f"unknown team {json.dumps(dep)}{did_you_mean(dep, names)}"
                     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from arch_rules import defaults
 from arch_rules.cache import Cache, content_hash
-from arch_rules.config import Config, load
+from arch_rules.config import Config, load, unknown_teams
 from arch_rules.errors import ConfigError, UsageError
 from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract, source_lines
 from arch_rules.findings import Finding, Report
@@ -53,7 +53,13 @@ class Run:
 def prepare(options: Options) -> tuple[Config, Project]:
     config = load(options.config, options.start)
     project = discover(config, git_only=options.git_only)
-    problems = project.ownership_conflicts() + _interface_ownership(project)
+    problems: list[str] = []
+    if config.codeowners:
+        from arch_rules.codeowners import with_codeowners
+
+        config, project = with_codeowners(config, project)
+        problems += unknown_teams(config)
+    problems += project.ownership_conflicts() + _interface_ownership(project)
     if problems:
         raise ConfigError(problems)
     return config, project

@@ -178,9 +178,9 @@ BAD = [
         ['pyproject.toml: tool.arch_rules.cache_dir: "." must be a folder of its own inside the project'],
     ),
     (
-        "codeowners-not-yet",
+        "codeowners-missing",
         '[tool.arch_rules]\nsource_roots = ["src"]\ncodeowners = ".github/CODEOWNERS"\n',
-        ["pyproject.toml: tool.arch_rules.codeowners: teams from CODEOWNERS are not supported yet"],
+        ["pyproject.toml: tool.arch_rules.codeowners: '.github/CODEOWNERS' not found"],
     ),
 ]
 

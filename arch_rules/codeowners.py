@@ -1,0 +1,140 @@
+"""Teams from a CODEOWNERS file (DESIGN §2, ``codeowners``).
+
+Each CODEOWNERS rule maps a gitignore-style file pattern to owners; the last matching rule wins, as on
+GitHub and GitLab. An owner ``@org/team`` is team ``team`` (``@user`` is team ``user``; e-mail owners
+are skipped). A module is owned by the first team owner of its file's rule. Explicit
+``[tool.arch_rules.teams]`` entries win over CODEOWNERS for the modules they cover; an owner that is a
+configured team adds its CODEOWNERS modules to that team; any other owner becomes a new team.
+Each team's modules are written as the fewest ``owns`` patterns that cover exactly them: a package
+whose every module the team owns is one pattern.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pathspec
+
+from arch_rules.config import Config, Team
+from arch_rules.errors import ConfigError
+from arch_rules.patterns import Pattern
+from arch_rules.project import Project
+
+#: Where GitHub looks for CODEOWNERS, relative to the repository root; the file's own folder is the root
+#: otherwise.
+_SPECIAL_FOLDERS = (".github", ".gitlab", "docs")
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    line: int
+    spec: pathspec.GitIgnoreSpec
+    owners: tuple[str, ...]
+
+
+def parse(text: str) -> list[Rule]:
+    rules = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#") or (line.startswith("[") and line.endswith("]")):
+            continue  # blank, comment, or a GitLab section header
+        parts = re.split(r"(?<!\\)\s+", line.split(" #", 1)[0].strip())
+        pattern, owners = parts[0].replace("\\ ", " "), tuple(parts[1:])
+        rules.append(Rule(number, pathspec.GitIgnoreSpec.from_lines([pattern]), owners))
+    return rules
+
+
+def team_name(owner: str) -> str | None:
+    """``@org/team`` -> ``team``; ``@user`` -> ``user``; an e-mail address -> None."""
+    if not owner.startswith("@"):
+        return None
+    name = owner[1:].rsplit("/", 1)[-1]
+    return name or None
+
+
+def with_codeowners(config: Config, project: Project) -> tuple[Config, Project]:
+    """``config`` with the teams CODEOWNERS adds, and the project rebuilt on it."""
+    assert config.codeowners is not None
+    path = (config.root / config.codeowners).resolve()
+    key = "tool.arch_rules.codeowners"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{config.display_path}: {key}: {config.codeowners!r} not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{config.display_path}: {key}: {config.codeowners!r} cannot be read ({exc})"]) from None
+    rules = parse(text)
+    repository = path.parent.parent if path.parent.name in _SPECIAL_FOLDERS else path.parent
+    prefix = _prefix(config.root, repository)
+    owned: dict[str, set[str]] = {}
+    contact: dict[str, tuple[str, int]] = {}
+    for name, module in project.modules.items():
+        if project.team_of(name) is not None:
+            continue  # an explicit team entry wins
+        rule = next((r for r in reversed(rules) if r.spec.match_file(prefix + module.relpath)), None)
+        if rule is None:
+            continue
+        owner = next((t for t in map(team_name, rule.owners) if t), None)
+        if owner is None:
+            continue
+        owned.setdefault(owner, set()).add(name)
+        contact.setdefault(owner, (next(o for o in rule.owners if team_name(o) == owner), rule.line))
+    if not owned:
+        return config, project
+    teams = list(config.teams)
+    for new_name, modules in sorted(owned.items()):
+        patterns = tuple(Pattern(p) for p in _cover(project, modules))
+        existing = next((i for i, t in enumerate(teams) if t.name == new_name), None)
+        if existing is not None:
+            configured = teams[existing]
+            teams[existing] = dataclasses.replace(configured, owns=(*configured.owns, *patterns))
+        else:
+            handle, line = contact[new_name]
+            teams.append(
+                Team(
+                    name=new_name,
+                    owns=patterns,
+                    interface=None,
+                    depends_on=None,
+                    contact=handle,
+                    because="",
+                    key=f"{config.codeowners}:{line}",
+                )
+            )
+    merged = dataclasses.replace(config, teams=tuple(teams))
+    return merged, Project(merged, project.modules, project.namespaces)
+
+
+def _cover(project: Project, modules: set[str]) -> list[str]:
+    """The fewest names whose coverage (the name and its descendants) is exactly ``modules``."""
+    names = sorted(project.all_names())
+    below: dict[str, list[str]] = {}
+    for name in names:
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            below.setdefault(".".join(parts[:end]), []).append(name)
+    chosen: list[str] = []
+    for name in sorted(modules, key=lambda n: (n.count("."), n)):
+        if any(name == c or name.startswith(c + ".") for c in chosen):
+            continue
+        parts = name.split(".")
+        best = name
+        for end in range(len(parts) - 1, 0, -1):
+            ancestor = ".".join(parts[:end])
+            if all(m in modules or m not in project.modules for m in below.get(ancestor, ())):
+                best = ancestor
+            else:
+                break
+        chosen.append(best)
+    return chosen
+
+
+def _prefix(root: Path, repository: Path) -> str:
+    """The project root relative to the repository root, as a path prefix ('' or 'backend/')."""
+    try:
+        rel = root.resolve().relative_to(repository).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
