@@ -66,7 +66,6 @@ import shutil
 import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from arch_rules.config import Forbid, IgnoredImport, Independent, LayerStack, because_clause
