@@ -4,6 +4,7 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -391,6 +392,9 @@ def _analyse(
     if before is not None and before.shared_key == shared_key:
         return Analysis(context, per_module, shared_key, before.shared, list(before.notes))
     facts.prefetch(sorted(project.modules))
+    # Every module's facts are loaded and live to the end of the run: move them out of the collector's
+    # way (at 10,000 modules, collections scanning them cost the graph build about a third of its time).
+    gc.freeze()
     notes: list[str] = []
     shared = list(configuration_findings(project))
     if options.graph:

@@ -85,10 +85,23 @@ class Project:
         the imported side of ``ignore_imports`` never does; a leading wildcard may)."""
         return self.is_first_party(pattern.top) or pattern.top in ("*", "**")
 
+    @functools.cached_property
+    def _prefixes(self) -> frozenset[str]:
+        """Every name of the project and every ancestor of one: what a literal pattern can cover."""
+        out: set[str] = set()
+        for name in self.all_names():
+            parts = name.split(".")
+            out.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+        return frozenset(out)
+
     def any_covered(self, pattern: Pattern) -> bool:
+        if not pattern.is_wild:
+            return pattern.text in self._prefixes
         return any(pattern.covers(name) for name in self.all_names())
 
     def any_matched(self, pattern: Pattern) -> bool:
+        if not pattern.is_wild:
+            return self.exists(pattern.text)
         return any(pattern.matches(name) for name in self.all_names())
 
     # -- teams -----------------------------------------------------------------------------------------

@@ -300,9 +300,30 @@ class Bench:
                 row.peak_kib.append(peak)
         except (RuntimeError, OSError) as exc:
             row.note = f"failed: {exc}"[:200]
+        return self._done(row)
+
+    def inner(self, corpus: Corpus, what: str, cmd: list[str], runs: int | None = None) -> Row:
+        """A row whose wall and CPU seconds are the ones the command prints as JSON (a part of a run, timed
+        inside the process); peak memory is still the whole process's."""
+        row = Row(corpus.name, what, corpus.files, corpus.lines)
+        out = corpus.root / "benchmark-inner.json"
+        try:
+            for _ in range(runs or self.runs):
+                _, _, peak = measure(cmd, corpus.root, self.env, stdout=out)
+                timed = json.loads(out.read_text(encoding="utf-8").strip().splitlines()[-1])
+                row.wall.append(float(timed["wall"]))
+                row.cpu.append(float(timed["cpu"]))
+                row.peak_kib.append(peak)
+        except (RuntimeError, OSError, ValueError, KeyError) as exc:
+            row.note = f"failed: {exc}"[:200]
+        finally:
+            out.unlink(missing_ok=True)
+        return self._done(row)
+
+    def _done(self, row: Row) -> Row:
         self.rows.append(row)
         status = row.note or f"wall {row.wall_s:.2f} s, cpu {row.cpu_s:.2f} s, peak {row.peak_mib:.0f} MiB"
-        print(f"  {corpus.name:<16} {what:<34} {status}", flush=True)
+        print(f"  {row.corpus:<16} {row.what:<34} {status}", flush=True)
         return row
 
 
@@ -325,6 +346,9 @@ def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool, slow: bool = False)
     rows["nocache"] = bench.row(corpus, "arch-rules --no-cache", [*arch, "--no-cache"], runs=long)
     rows["nograph"] = bench.row(
         corpus, "arch-rules --no-cache --no-graph", [*arch, "--no-cache", "--no-graph"], runs=long
+    )
+    rows["graph"] = bench.inner(
+        corpus, "graph part, timed in-process (no cache)", [PY, str(HERE / "graph_part.py"), ".", "--jobs", jobs]
     )
     measure(arch, corpus.root, bench.env)  # fill the cache
     # The engine does not read a file whose size, mtime, ctime and inode match the last run unless it was
@@ -465,6 +489,8 @@ def targets(results: dict[str, dict[str, Row]], django: str, big: str | None) ->
         ratio(corpus, "one file changed (comment) / warm", "changed", "warm", 1.5)
         ratio(corpus, "one file changed (import added) / warm", "changed_import", "warm", 1.5)
         rows = results[corpus]
+        if usable(rows, "graph", "lint_imports"):
+            ratio(corpus, "graph part (timed in-process) / lint-imports", "graph", "lint_imports", 1.2)
         if usable(rows, "nocache", "nograph", "lint_imports"):
             graph = rows["nocache"].wall_s - rows["nograph"].wall_s
             graph_cpu = rows["nocache"].cpu_s - rows["nograph"].cpu_s
@@ -472,14 +498,15 @@ def targets(results: dict[str, dict[str, Row]], django: str, big: str | None) ->
             out.append(
                 Target(
                     corpus,
-                    f"graph part ({graph:.2f} s wall, {graph_cpu:.2f} s CPU) / lint-imports",
+                    f"graph part as --no-cache minus --no-graph ({graph:.2f} s wall, {graph_cpu:.2f} s CPU)"
+                    " / lint-imports",
                     value,
                     graph_cpu / rows["lint_imports"].cpu_s,
                     "<= 1.2x",
                     value <= 1.2,
                 )
             )
-        else:
+        elif "graph" not in rows:
             out.append(Target(corpus, "graph part / lint-imports", NAN, NAN, "<= 1.2x", None))
         ratio(corpus, "flake8 + ARC / flake8 alone", "flake8_arc", "flake8", 1.6)
     if big and big in results and django in results:
