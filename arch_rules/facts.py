@@ -41,6 +41,8 @@ class ImportFact:
     local: bool = False
     package: str | None = None
     snippet: str = ""
+    #: The statement's last character on ``end_line`` (1-based, inclusive, in characters); 0 if unknown.
+    end_column: int = 0
 
     @property
     def dynamic(self) -> bool:
@@ -340,11 +342,13 @@ class _Reader:
         package: str | None = None,
     ) -> None:
         end = getattr(node, "end_lineno", None) or node.lineno
+        end_offset = getattr(node, "end_col_offset", None)
         self.imports.append(
             ImportFact(
                 line=node.lineno,
-                column=node.col_offset + 1,
+                column=self._characters(node.lineno, node.col_offset) + 1,
                 end_line=end,
+                end_column=self._characters(end, end_offset) if end_offset is not None else 0,
                 form=form,
                 module=module,
                 level=level,
@@ -355,6 +359,13 @@ class _Reader:
                 snippet=snippet_of(self.lines, node.lineno, end),
             )
         )
+
+    def _characters(self, line: int, offset: int) -> int:
+        """``ast`` columns count UTF-8 bytes; findings count characters (SARIF's unicodeCodePoints)."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return offset
+        return len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
 
     # -- the module's interface ---------------------------------------------------------------------------
 

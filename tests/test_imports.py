@@ -154,3 +154,11 @@ def test_third_party_exception_compares_top_level_packages(tmp_path: Path) -> No
     # Both engines read the exception as "app.low.mod -> django": no ARC104, no ARC004.
     report = arch_rules.check(tmp_path, cache=False)
     assert [f.code for f in report.findings] == []
+
+
+def test_import_findings_span_the_statement_in_characters(tmp_path: Path) -> None:
+    findings(tmp_path, "é = 1; import app.high\nfrom app.high import (\n    VALUE,\n)\n")
+    report = arch_rules.check(tmp_path, cache=False, graph=False)
+    spans = sorted((f.line, f.column, f.end_line, f.end_column) for f in report.findings if f.code == "ARC104")
+    # "é" is one character but two UTF-8 bytes: columns count characters; end_column is inclusive.
+    assert spans == [(1, 8, 1, 22), (2, 1, 4, 1)]

@@ -45,6 +45,7 @@ def _finding(code: str, message: str, module: Module, fact: ImportFact, imported
         line=fact.line,
         column=fact.column,
         end_line=fact.end_line,
+        end_column=fact.end_column or None,
         module=module.name,
         imported=imported,
         team=team.name if team else None,
