@@ -30,6 +30,7 @@ _SPECIAL_FOLDERS = (".github", ".gitlab", "docs")
 @dataclasses.dataclass(frozen=True)
 class Rule:
     line: int
+    pattern: str
     spec: pathspec.GitIgnoreSpec
     owners: tuple[str, ...]
 
@@ -42,7 +43,7 @@ def parse(text: str) -> list[Rule]:
             continue  # blank, comment, or a GitLab section header
         parts = re.split(r"(?<!\\)\s+", line.split(" #", 1)[0].strip())
         pattern, owners = parts[0].replace("\\ ", " "), tuple(parts[1:])
-        rules.append(Rule(number, pathspec.GitIgnoreSpec.from_lines([pattern]), owners))
+        rules.append(Rule(number, pattern, pathspec.GitIgnoreSpec.from_lines([pattern]), owners))
     return rules
 
 

@@ -606,11 +606,10 @@ def apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, 
         for comment in comments:
             if not finding.line <= comment.line <= last:
                 continue
-            if comment.codes is None:
+            if comment.suppresses(finding.code):
                 suppressed = True
-                reasonless[(finding.path, comment.line)] = comment
-            elif any(finding.code.startswith(code) for code in comment.codes):
-                suppressed = True
+                if comment.codes is None:  # a bare noqa on a line with a finding owes a reason too
+                    reasonless[(finding.path, comment.line)] = comment
         if not suppressed:
             kept.append(finding)
     for (path, line), comment in sorted(reasonless.items()):

@@ -78,6 +78,10 @@ class Noqa:
     codes: tuple[str, ...] | None  # None: a bare ``# noqa``
     reason: str
 
+    def suppresses(self, code: str) -> bool:
+        """As flake8 reads it: a bare noqa suppresses everything, codes suppress what they prefix."""
+        return self.codes is None or any(code.startswith(listed) for listed in self.codes)
+
 
 @dataclass(frozen=True)
 class FileFacts:

@@ -40,13 +40,6 @@ class Finding:
     snippet: str = ""
 
     @property
-    def name(self) -> str:
-        from arch_rules.rules import all_rules
-
-        rule = all_rules().get(self.code)
-        return rule.name if rule else self.code
-
-    @property
     def fingerprint(self) -> str:
         """Stable identity: code, path, importing and imported module and the normalised source line."""
         key = "\0".join([self.code, self.path, self.module or "", self.imported or "", " ".join(self.snippet.split())])

@@ -201,7 +201,7 @@ def _suppressed_below(finding: Finding, facts: FileFacts) -> bool:
     if not finding.end_line or finding.end_line <= finding.line:
         return False
     for comment in facts.noqa_on(finding.line + 1, finding.end_line):
-        if comment.codes is None or any(finding.code.startswith(code) for code in comment.codes):
+        if comment.suppresses(finding.code):
             return True
     return False
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arch_rules import atomic, defaults, facts
+from arch_rules.codeowners import parse
 from arch_rules.errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -288,17 +289,13 @@ def _codeowners(cwd: Path, base: Path, source_root: str, roots: list[str]) -> tu
     else:
         return None
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        rules = parse(path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return None
     found: dict[str, str] = {}
-    for line in lines:
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        pattern, *owners = line.split()
-        teams = [owner for owner in owners if _TEAM_OWNER_RE.match(owner)]
-        module = _module_for(pattern, cwd, base, source_root, roots)
+    for rule in rules:
+        teams = [owner for owner in rule.owners if _TEAM_OWNER_RE.match(owner)]
+        module = _module_for(rule.pattern, cwd, base, source_root, roots)
         if module is not None and teams:
             found[module] = teams[0]
         elif module is not None:
