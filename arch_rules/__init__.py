@@ -13,7 +13,7 @@ from arch_rules.defaults import VERSION as __version__
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from arch_rules.findings import Finding, Report
+    from arch_rules.model.findings import Finding, Report
 
 __all__ = ["Finding", "Report", "__version__", "check"]
 
@@ -22,14 +22,14 @@ def check(root: str | Path = ".", paths: list[str] | None = None, **options: Any
     """Check the project whose pyproject.toml is found from ``root``; see ``engine.Options`` for options."""
     from pathlib import Path
 
-    from arch_rules.engine import Options, run
+    from arch_rules.engine.run import Options, run
 
     return run(Options(start=Path(root), paths=tuple(paths or ()), **options))
 
 
 def __getattr__(name: str) -> Any:
     if name in ("Finding", "Report"):
-        from arch_rules import findings
+        from arch_rules.model import findings
 
         return getattr(findings, name)
     raise AttributeError(name)

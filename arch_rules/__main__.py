@@ -2,6 +2,6 @@
 
 import sys
 
-from arch_rules.cli import main
+from arch_rules.adapters.cli import main
 
 sys.exit(main())

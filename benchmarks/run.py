@@ -443,7 +443,7 @@ def _plugin_available() -> bool:
         from importlib.metadata import entry_points
 
         return any(ep.name == "ARC" for ep in entry_points(group="flake8.extension")) and bool(
-            __import__("importlib.util").util.find_spec("arch_rules.flake8_plugin")
+            __import__("importlib.util").util.find_spec("arch_rules.adapters.flake8_plugin")
         )
     except ImportError:
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from arch_rules.findings import Finding
+from arch_rules.model.findings import Finding
 
 MARKER = re.compile(r"#\s*expect:\s*(?P<codes>ARC\d{3}(?:\s*,\s*ARC\d{3})*)")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules import baseline
+from arch_rules.engine import baseline
 from arch_rules.errors import UsageError
-from arch_rules.findings import Finding
+from arch_rules.model.findings import Finding
 
 CONFIG = """\
 [tool.arch_rules]
@@ -234,7 +234,7 @@ def test_corrupt_baseline_through_the_cli_exits_2_with_one_line(tmp_path: Path) 
 def test_interface_findings_are_told_apart_by_what_they_name(tmp_path: Path) -> None:
     """Two ARC402 in one file differ by the definition they name, not by a line number."""
     import arch_rules
-    from arch_rules import baseline
+    from arch_rules.engine import baseline
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.arch_rules]\n[tool.arch_rules.teams.a]\nowns = ["pkg"]\ninterface = ["pkg.api"]\n'

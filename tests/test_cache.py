@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import arch_rules
-from arch_rules import cache as cache_module
-from arch_rules import engine
+from arch_rules.engine import cache as cache_module
+from arch_rules.engine import run as engine
 
 CONFIG = """\
 [project]
@@ -306,7 +306,7 @@ class _Planted:
 def test_a_planted_cache_entry_is_never_executed(tmp_path: Path) -> None:
     import pickle
 
-    from arch_rules.cache import Cache
+    from arch_rules.engine.cache import Cache
 
     root = make_project(tmp_path)
     expected = found(root, cache=False)

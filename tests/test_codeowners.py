@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 import arch_rules
-from arch_rules.codeowners import parse, team_name
-from arch_rules.engine import Options, prepare
+from arch_rules.engine.run import Options, prepare
+from arch_rules.model.codeowners import parse, team_name
 
 FILES = [
     "src/shop/__init__.py",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules.cli import main
-from arch_rules.config import load
+from arch_rules.adapters.cli import main
+from arch_rules.model.config import load
 
 PACKAGE = {
     "src/shop/__init__.py": '"""Shop."""\n',
@@ -255,7 +255,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.root_packages is None
     assert (config.type_checking_imports, config.local_imports, config.dynamic_imports) == ("check",) * 3
     assert config.require_owner is False
-    from arch_rules.project import discover
+    from arch_rules.model.project import discover
 
     project = discover(config)
     # By default every regular package is a root package; a folder without __init__.py is not.

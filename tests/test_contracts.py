@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import arch_rules
-from arch_rules import contracts
-from arch_rules.engine import Options, prepare
+from arch_rules.engine.run import Options, prepare
 from arch_rules.errors import ConfigError, InternalError
-from arch_rules.findings import Finding
+from arch_rules.graph import contracts
+from arch_rules.model.findings import Finding
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -247,7 +247,7 @@ def test_render_toml_is_an_import_linter_document(tmp_path: Path) -> None:
 
 
 def test_cli_contracts_prints_the_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from arch_rules.cli import main
+    from arch_rules.adapters.cli import main
 
     root = project_at(tmp_path)
     assert main(["contracts", "--config", str(root / "pyproject.toml")]) == 0

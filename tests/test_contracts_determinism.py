@@ -22,8 +22,8 @@ import grimp
 import pytest
 
 import arch_rules
-from arch_rules import contracts
-from arch_rules.findings import Finding
+from arch_rules.graph import contracts
+from arch_rules.model.findings import Finding
 from tests.test_contracts import write
 
 TIES = 6

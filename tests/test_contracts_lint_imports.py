@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 import arch_rules
-from arch_rules import contracts
-from arch_rules.engine import Options, prepare
+from arch_rules.engine.run import Options, prepare
+from arch_rules.graph import contracts
 from tests.test_contracts import FILES, project_at
 from tests.tools import script
 

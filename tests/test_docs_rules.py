@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules.formats.sarif import help_uri
+from arch_rules.adapters.formats.sarif import help_uri
+from arch_rules.adapters.ruledocs import DOCS_PATH, anchor, explain, rules_markdown
 from arch_rules.rules import all_rules
-from arch_rules.rules.docs import DOCS_PATH, anchor, explain, rules_markdown
 from tests.tools import script
 
 REPO = Path(__file__).resolve().parents[1]
-REGENERATE = "python -m arch_rules.rules.docs --write"
+REGENERATE = "python -m arch_rules.adapters.ruledocs --write"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +38,7 @@ def test_docs_rules_md_is_up_to_date() -> None:
 def test_check_flag_reports_a_stale_file(tmp_path: Path) -> None:
     target = tmp_path / "rules.md"
     target.write_text("# Rules\n", encoding="utf-8")
-    command = [sys.executable, "-m", "arch_rules.rules.docs", "--output", str(target)]
+    command = [sys.executable, "-m", "arch_rules.adapters.ruledocs", "--output", str(target)]
     stale = subprocess.run([*command, "--check"], capture_output=True, text=True, timeout=120)
     assert stale.returncode == 1
     assert REGENERATE in stale.stderr

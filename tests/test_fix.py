@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules import fixes
-from arch_rules.engine import Options, run_full
+from arch_rules.adapters import fixes
+from arch_rules.engine.run import Options, run_full
 from tests.tools import script
 
 LEDGER = Path(__file__).resolve().parents[1] / "fixtures" / "interfaces"

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from arch_rules import fixes
-from arch_rules.engine import Options, run_full
+from arch_rules.adapters import fixes
+from arch_rules.engine.run import Options, run_full
 
 FILES = {
     "pyproject.toml": """\

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from arch_rules.adapters.formats import FORMAT_NAMES, FormatContext, render, write_github_step_summary
+from arch_rules.adapters.formats import github as github_format
 from arch_rules.defaults import DOCS_RULES_URL
-from arch_rules.findings import ChainLink, Finding, Report
-from arch_rules.formats import FORMAT_NAMES, FormatContext, render, write_github_step_summary
-from arch_rules.formats import github as github_format
+from arch_rules.model.findings import ChainLink, Finding, Report
 from arch_rules.rules import Example, Rule
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "sarif-schema-2.1.0.json"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules import config, proposal
-from arch_rules.cli import main
-from arch_rules.config import tomllib  # tomli on 3.10
+from arch_rules.adapters import proposal
+from arch_rules.adapters.cli import main
 from arch_rules.errors import UsageError
+from arch_rules.model import config
+from arch_rules.model.config import tomllib  # tomli on 3.10
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

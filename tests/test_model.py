@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules.config import load
-from arch_rules.patterns import Pattern, pattern_problem
-from arch_rules.project import Project, discover
+from arch_rules.model.config import load
+from arch_rules.model.patterns import Pattern, pattern_problem
+from arch_rules.model.project import Project, discover
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,12 @@ import textwrap
 from dataclasses import replace
 from pathlib import Path
 
-import libcst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 import arch_rules
-from arch_rules import facts
+import arch_rules.facts as facts
 from arch_rules.facts import FileFacts
-from arch_rules.newsyntax import _Reshaper, extract_with_libcst
+from arch_rules.facts.newsyntax import parse_newer, reshape
 
 hypothesis = pytest.importorskip("hypothesis")
 hypothesmith = pytest.importorskip("hypothesmith")
@@ -28,15 +26,19 @@ NEW_SYNTAX = sys.version_info < (3, 12)  # the running ast rejects `type X = ...
 
 
 def via_libcst(text: str) -> FileFacts | None:
-    lines = facts.source_lines(text)
-    noqa = facts._noqa_comments(lines) if "noqa" in text.lower() else ()
-    return extract_with_libcst(text, lines, noqa)
+    """The facts the libcst fallback reads: the reshaped tree, through the one reader of facts."""
+    parsed = parse_newer(text)
+    if parsed is None:
+        return None
+    if isinstance(parsed, tuple):
+        lines = facts.source_lines(text)
+        noqa = facts.noqa_comments(lines) if "noqa" in text.lower() else ()
+        return FileFacts(syntax_error=parsed, noqa=noqa, lines=len(lines))
+    return facts.extract_tree(parsed, facts.source_lines(text))
 
 
 def reshaped(text: str) -> str | None:
-    module = libcst.parse_module(text)
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return _Reshaper(text, positions).reshape(module)
+    return reshape(text)
 
 
 def assert_same(text: str) -> None:

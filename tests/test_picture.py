@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from arch_rules import picture
-from arch_rules.cli import main
-from arch_rules.engine import Options, run_full
+from arch_rules.adapters import picture
+from arch_rules.adapters.cli import main
+from arch_rules.engine.run import Options, run_full
 
 PYPROJECT = """\
 [tool.arch_rules]

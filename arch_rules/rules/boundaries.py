@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from arch_rules.config import Team, because_clause
 from arch_rules.facts import FileFacts, ImportFact
-from arch_rules.findings import Finding
-from arch_rules.project import Module, Project, Target
+from arch_rules.model.config import Team, because_clause
+from arch_rules.model.findings import Finding
+from arch_rules.model.project import Module, Project, Target
 
 
 def _who(team: Team | None) -> str:

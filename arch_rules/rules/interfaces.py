@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from arch_rules.facts import DefFact, FileFacts
-from arch_rules.findings import Finding
-from arch_rules.project import Module, Project
+from arch_rules.model.findings import Finding
+from arch_rules.model.project import Module, Project
 
 _Make = Callable[..., Finding]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from arch_rules.facts import FileFacts
-from arch_rules.findings import Finding
-from arch_rules.project import Module, Project
+from arch_rules.model.findings import Finding
+from arch_rules.model.project import Module, Project
 
 
 def check(project: Project, module: Module, facts: FileFacts) -> Iterator[Finding]:

@@ -26,13 +26,13 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from arch_rules import atomic
+from arch_rules.engine import atomic
 from arch_rules.facts import ImportFact
-from arch_rules.project import Project, Target
+from arch_rules.model.project import Project, Target
 from arch_rules.rules.boundaries import exporters
 
 if TYPE_CHECKING:
-    from arch_rules.engine import Run
+    from arch_rules.engine.run import Run
 
 
 @dataclass

@@ -44,14 +44,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from arch_rules.findings import Finding, Report
-from arch_rules.formats import (
+from arch_rules.adapters.formats import (
     FormatContext,
     display_path,
     rule_name,
     severity_counts,
     sorted_findings,
 )
+from arch_rules.model.findings import Finding, Report
 
 SCHEMA_VERSION = 1
 

@@ -25,9 +25,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from arch_rules.adapters.formats import FormatContext, display_path, is_error, sorted_findings, span
 from arch_rules.defaults import DEFAULT_SEVERITY, DOCS_RULES_URL
-from arch_rules.findings import ChainLink, Finding, Report
-from arch_rules.formats import FormatContext, display_path, is_error, sorted_findings, span
+from arch_rules.model.findings import ChainLink, Finding, Report
 from arch_rules.rules import Example, Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

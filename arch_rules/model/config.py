@@ -21,7 +21,7 @@ from typing import Any
 from arch_rules import defaults
 from arch_rules.errors import ConfigError
 from arch_rules.facts import source_lines
-from arch_rules.patterns import Pattern, pattern_problem, split_import_expression
+from arch_rules.model.patterns import Pattern, pattern_problem, split_import_expression
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -68,11 +68,11 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from arch_rules.config import Forbid, IgnoredImport, Independent, LayerStack, because_clause
 from arch_rules.errors import ArchRulesError, ConfigError, InternalError
-from arch_rules.findings import ChainLink, Finding
-from arch_rules.patterns import Pattern
-from arch_rules.project import Project
+from arch_rules.model.config import Forbid, IgnoredImport, Independent, LayerStack, because_clause
+from arch_rules.model.findings import ChainLink, Finding
+from arch_rules.model.patterns import Pattern
+from arch_rules.model.project import Project
 
 #: Rule code per import-linter contract type.
 CODES = {"layers": "ARC201", "forbidden": "ARC204", "independence": "ARC206", "acyclic_siblings": "ARC207"}

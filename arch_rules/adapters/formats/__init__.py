@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from arch_rules.findings import Finding, Report
+from arch_rules.model.findings import Finding, Report
 from arch_rules.rules import Rule
 
 __all__ = [
@@ -74,27 +74,27 @@ def render(name: str, report: Report, ctx: FormatContext) -> str:
     The format modules are imported on demand: a run that prints text never imports XML or JSON code.
     """
     if name == "text":
-        from arch_rules.formats import text
+        from arch_rules.adapters.formats import text
 
         return text.render(report, ctx)
     if name == "json":
-        from arch_rules.formats import json_format
+        from arch_rules.adapters.formats import json_format
 
         return json_format.render(report, ctx)
     if name == "github":
-        from arch_rules.formats import github
+        from arch_rules.adapters.formats import github
 
         return github.render(report, ctx)
     if name == "sarif":
-        from arch_rules.formats import sarif
+        from arch_rules.adapters.formats import sarif
 
         return sarif.render(report, ctx)
     if name == "gitlab":
-        from arch_rules.formats import gitlab
+        from arch_rules.adapters.formats import gitlab
 
         return gitlab.render(report, ctx)
     if name == "junit":
-        from arch_rules.formats import junit
+        from arch_rules.adapters.formats import junit
 
         return junit.render(report, ctx)
     raise ValueError(f"unknown format {name!r}; choose one of {', '.join(FORMAT_NAMES)}")
@@ -105,7 +105,7 @@ def write_github_step_summary(report: Report, ctx: FormatContext, path: str) -> 
 
     Appending, not overwriting, is GitHub's contract: other steps' summaries share the file.
     """
-    from arch_rules.formats import github
+    from arch_rules.adapters.formats import github
 
     text = github.step_summary(report, ctx)
     with open(path, "a", encoding="utf-8", newline="\n") as handle:

@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from arch_rules.findings import Finding, Report
-from arch_rules.formats import (
+from arch_rules.adapters.formats import (
     FormatContext,
     display_path,
     is_error,
@@ -30,7 +29,8 @@ from arch_rules.formats import (
     sorted_findings,
     span,
 )
-from arch_rules.formats.text import stale_baseline_line
+from arch_rules.adapters.formats.text import stale_baseline_line
+from arch_rules.model.findings import Finding, Report
 
 #: ``ExecutionContext._maxCountPerIssueType`` in actions/runner (ci-formats.md §1.3).
 ANNOTATIONS_SHOWN_PER_LEVEL = 10

@@ -15,8 +15,8 @@ import hashlib
 import json
 from typing import Any
 
-from arch_rules.findings import Report
-from arch_rules.formats import FormatContext, display_path, is_error, sorted_findings, span
+from arch_rules.adapters.formats import FormatContext, display_path, is_error, sorted_findings, span
+from arch_rules.model.findings import Report
 
 
 def render(report: Report, ctx: FormatContext) -> str:

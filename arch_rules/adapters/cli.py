@@ -133,7 +133,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _codes(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
-    from arch_rules.config import code_checker
+    from arch_rules.model.config import code_checker
 
     codes = tuple(c.strip() for c in text.split(",") if c.strip())
     check = code_checker()
@@ -151,7 +151,7 @@ def _outputs(specs: list[str] | None) -> list[tuple[str, str | None]]:
         if colon and not target:
             raise UsageError(f"--format {spec}: a file name must follow the colon (or leave out the colon for stdout)")
         if name not in FORMATS:
-            from arch_rules.config import did_you_mean
+            from arch_rules.model.config import did_you_mean
 
             raise UsageError(f"--format {spec}: unknown format {name!r}{did_you_mean(name, FORMATS)}")
         outputs.append((name, target or None))
@@ -164,7 +164,7 @@ def _outputs(specs: list[str] | None) -> list[tuple[str, str | None]]:
 
 
 def _options(args: argparse.Namespace, **extra: object):  # type: ignore[no-untyped-def]
-    from arch_rules.engine import Options
+    from arch_rules.engine.run import Options
 
     return Options(
         start=Path.cwd(),
@@ -174,7 +174,7 @@ def _options(args: argparse.Namespace, **extra: object):  # type: ignore[no-unty
 
 
 def _check(args: argparse.Namespace) -> int:
-    from arch_rules.engine import run_full
+    from arch_rules.engine.run import run_full
 
     outputs = _outputs(args.format)
     if args.jobs is not None and args.jobs < 1:
@@ -195,7 +195,7 @@ def _check(args: argparse.Namespace) -> int:
     )
     run = run_full(options)
     if args.fix or args.diff:
-        from arch_rules import fixes
+        from arch_rules.adapters import fixes
 
         result = fixes.apply(run, write=args.fix)
         for line in result.notes:
@@ -213,7 +213,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics: bool = False) -> None:  # type: ignore[no-untyped-def]
-    from arch_rules.formats import FormatContext, render, write_github_step_summary
+    from arch_rules.adapters.formats import FormatContext, render, write_github_step_summary
     from arch_rules.rules import all_rules
 
     local = FormatContext(
@@ -274,7 +274,7 @@ def _repository_root(root: Path) -> Path:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from arch_rules import atomic
+    from arch_rules.engine import atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,8 +284,8 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    from arch_rules import baseline
-    from arch_rules.engine import run_full
+    from arch_rules.engine import baseline
+    from arch_rules.engine.run import run_full
 
     run = run_full(_options(args, graph=not args.no_graph, baseline=""))
     target = Path(args.output) if args.output else run.config.root / run.config.rules.baseline
@@ -295,9 +295,9 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _explain(code: str) -> int:
-    from arch_rules.config import did_you_mean
+    from arch_rules.adapters.ruledocs import explain
+    from arch_rules.model.config import did_you_mean
     from arch_rules.rules import all_rules
-    from arch_rules.rules.docs import explain
 
     rules = all_rules()
     rule = rules.get(code.upper())
@@ -318,8 +318,8 @@ def _rules() -> int:
 
 
 def _contracts(args: argparse.Namespace) -> int:
-    from arch_rules import contracts
-    from arch_rules.engine import prepare
+    from arch_rules.engine.run import prepare
+    from arch_rules.graph import contracts
 
     config, project = prepare(_options(args))
     sys.stdout.write(contracts.render_toml(project))
@@ -327,8 +327,8 @@ def _contracts(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from arch_rules.engine import run_full
-    from arch_rules.picture import render
+    from arch_rules.adapters.picture import render
+    from arch_rules.engine.run import run_full
 
     run = run_full(_options(args))
     sys.stdout.write(render(run.project, run.report.findings, level=args.level, fmt=args.format))
@@ -336,7 +336,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from arch_rules.proposal import propose
+    from arch_rules.adapters.proposal import propose
 
     sys.stdout.write(propose(Path.cwd(), write=args.write))
     return 0

@@ -2,7 +2,7 @@
 the rule reference docs/rules.md. Both read the same records as the tests and SARIF, so a rule's
 examples and advice are written once (STYLE.md, "one rule, one record").
 
-``python -m arch_rules.rules.docs --write`` regenerates docs/rules.md; ``--check`` exits 1 when the file
+``python -m arch_rules.adapters.ruledocs --write`` regenerates docs/rules.md; ``--check`` exits 1 when the file
 is out of date (CI runs it through tests/test_docs_rules.py).
 """
 
@@ -106,7 +106,7 @@ def explain(rule: Rule) -> str:
 _INTRO = """\
 # Rules
 
-<!-- Generated from arch_rules/rules/catalogue.py by `python -m arch_rules.rules.docs --write`.
+<!-- Generated from arch_rules/rules/catalogue.py by `python -m arch_rules.adapters.ruledocs --write`.
      Do not edit by hand: change the rule's record and regenerate. -->
 
 Every finding arch-rules reports carries one of the codes below. Each rule has a section here with what
@@ -198,7 +198,7 @@ def rules_markdown() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print, write (``--write``) or check (``--check``) docs/rules.md."""
     parser = argparse.ArgumentParser(
-        prog="python -m arch_rules.rules.docs", description="Generate docs/rules.md from the rule records."
+        prog="python -m arch_rules.adapters.ruledocs", description="Generate docs/rules.md from the rule records."
     )
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--write", action="store_true", help="write the file")
@@ -213,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             current = None
         if current != text:
             print(
-                f"{args.output} is out of date; regenerate it with `python -m arch_rules.rules.docs --write`",
+                f"{args.output} is out of date; regenerate it with `python -m arch_rules.adapters.ruledocs --write`",
                 file=sys.stderr,
             )
             return 1

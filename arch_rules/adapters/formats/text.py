@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from arch_rules.findings import Report
-from arch_rules.formats import (
+from arch_rules.adapters.formats import (
     FormatContext,
     count_phrase,
     display_path,
@@ -23,6 +22,7 @@ from arch_rules.formats import (
     sorted_findings,
     span,
 )
+from arch_rules.model.findings import Report
 
 
 def render(report: Report, ctx: FormatContext) -> str:

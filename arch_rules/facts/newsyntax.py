@@ -10,7 +10,7 @@ span is rewritten *in place, keeping its shape* — same length on every line, s
 something the running ``ast`` accepts and that means the same to the facts (``type X[T] = v`` becomes
 ``X = v`` padded with spaces; type parameters become spaces; an unreadable f-/t-string becomes the
 placeholder ``(_ … )``; ``except A, B`` becomes ``except (_ )``). Every line and column therefore stays
-where it was, and the very same ``facts._Reader`` reads the result: one reader of facts, not two that
+where it was, and the very same reader (arch_rules/facts/reader.py) reads the result: one reader of facts, not two that
 could drift apart. What was blanked (type-parameter bounds, the inside of such strings) holds no facts.
 
 ``None`` means the file is not readable after all — libcst cannot parse it, or ``ast`` still rejects the
@@ -27,49 +27,51 @@ from collections.abc import Iterator, Mapping
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from arch_rules.facts import FileFacts, Noqa, _Reader
-
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 #: String nodes whose whole text is replaced when ``ast`` cannot read them on their own.
 _FORMATTED = (cst.FormattedString, cst.TemplatedString) if hasattr(cst, "TemplatedString") else (cst.FormattedString,)
 
 
-def extract_with_libcst(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFacts | None:
-    """The facts of ``text`` when libcst can read it; ``None`` to let ``ast``'s own error stand (ARC003).
+#: Where a file's real syntax error is: (line, column, message), 1-based.
+SyntaxProblem = tuple[int, int, str]
 
-    When ``ast`` stopped at newer syntax but the file has a real error further down, the facts carry that
-    later error instead, so ARC003 points at the line to fix rather than at the ``type`` statement.
+
+def parse_newer(text: str) -> ast.Module | SyntaxProblem | None:
+    """The ``ast`` of ``text`` reshaped in place when libcst can read it, with every line and column where
+    it was; a later, real syntax error when there is one; ``None`` to let ``ast``'s own error stand (ARC003).
+
+    When ``ast`` stopped at newer syntax but the file has a real error further down, the answer is that
+    later error, so ARC003 points at the line to fix rather than at the ``type`` statement.
     """
     try:
-        reshaped = _reshape(text)
+        reshaped = reshape(text)
     except cst.ParserSyntaxError as exc:
-        return _later_error(text, lines, noqa, exc.editor_line)
+        return _later_error(text, exc.editor_line)
     except (RecursionError, MemoryError, ValueError):
         return None
     if reshaped is None:
         return None
     try:
-        tree = ast.parse(reshaped)
+        return ast.parse(reshaped)
     except SyntaxError as exc:  # lines and columns are the original's: the error is where it says
-        return _error(exc, noqa, lines)
+        return _error(exc)
     except (ValueError, RecursionError, MemoryError):
         return None
-    return _Reader(lines).read(tree, noqa)
 
 
-def _reshape(text: str) -> str | None:
+def reshape(text: str) -> str | None:
+    """``text`` with every span of newer syntax rewritten in place into what the running ``ast`` reads."""
     module = cst.parse_module(text)
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     return _Reshaper(text, positions).reshape(module)
 
 
-def _error(exc: SyntaxError, noqa: tuple[Noqa, ...], lines: list[str]) -> FileFacts:
-    error = (exc.lineno or 1, max(exc.offset or 1, 1), exc.msg or "invalid syntax")
-    return FileFacts(syntax_error=error, noqa=noqa, lines=len(lines))
+def _error(exc: SyntaxError) -> SyntaxProblem:
+    return (exc.lineno or 1, max(exc.offset or 1, 1), exc.msg or "invalid syntax")
 
 
-def _later_error(text: str, lines: list[str], noqa: tuple[Noqa, ...], stop: int) -> FileFacts | None:
+def _later_error(text: str, stop: int) -> SyntaxProblem | None:
     """``ast``'s error past the newer syntax it first stopped at, if there is one.
 
     libcst says roughly where the real error is (line ``stop``; its columns and messages are rough). The
@@ -89,12 +91,12 @@ def _later_error(text: str, lines: list[str], noqa: tuple[Noqa, ...], stop: int)
         return None
     head = text[: cut[stop - 2]]
     try:
-        reshaped = _reshape(head)
+        reshaped = reshape(head)
         if reshaped is None:
             return None
         ast.parse(reshaped + text[len(head) :])
     except SyntaxError as exc:
-        return _error(exc, noqa, lines) if (exc.lineno or 1) > first else None
+        return _error(exc) if (exc.lineno or 1) > first else None
     except (cst.ParserSyntaxError, ValueError, RecursionError, MemoryError):
         return None
     return None

@@ -19,8 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from arch_rules.findings import Finding, Report
-from arch_rules.formats import (
+from arch_rules.adapters.formats import (
     FormatContext,
     count_phrase,
     display_path,
@@ -29,6 +28,7 @@ from arch_rules.formats import (
     sorted_findings,
     span,
 )
+from arch_rules.model.findings import Finding, Report
 
 SUITE_NAME = "arch-rules"
 

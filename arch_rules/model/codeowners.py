@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pathspec
 
-from arch_rules.config import Config, Team
 from arch_rules.errors import ConfigError
-from arch_rules.patterns import Pattern
-from arch_rules.project import Project
+from arch_rules.model.config import Config, Team
+from arch_rules.model.patterns import Pattern
+from arch_rules.model.project import Project
 
 #: Where GitHub looks for CODEOWNERS, relative to the repository root; the file's own folder is the root
 #: otherwise.

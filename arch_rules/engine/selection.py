@@ -6,7 +6,7 @@ from __future__ import annotations
 import pathspec
 
 from arch_rules import defaults
-from arch_rules.config import Config
+from arch_rules.model.config import Config
 
 
 class Selection:

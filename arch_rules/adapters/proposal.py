@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arch_rules import atomic, defaults, facts
-from arch_rules.codeowners import parse
+import arch_rules.facts as facts
+from arch_rules import defaults
+from arch_rules.engine import atomic
 from arch_rules.errors import UsageError
+from arch_rules.model.codeowners import parse
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arch_rules.config import Config, find_config
 from arch_rules.defaults import VERSION as __version__
+from arch_rules.engine.selection import Selection
 from arch_rules.errors import ArchRulesError, ConfigError
 from arch_rules.facts import FileFacts, extract, extract_tree
-from arch_rules.findings import Finding
-from arch_rules.project import Module, Project
+from arch_rules.model.config import Config, find_config
+from arch_rules.model.findings import Finding
+from arch_rules.model.project import Module, Project
 from arch_rules.rules import boundaries, interfaces, modules
-from arch_rules.selection import Selection
 
 
 class ConfigurationProblem(Exception):
@@ -89,7 +89,7 @@ _FOUND: dict[Path, Path | None] = {}
 def _state(config_path: Path) -> _State:
     cached = _STATES.get(config_path)
     if cached is None:
-        from arch_rules.engine import Options, prepare
+        from arch_rules.engine.run import Options, prepare
 
         try:
             config, project = prepare(Options(start=config_path.parent, config=config_path))
@@ -212,6 +212,6 @@ def _reasonless_noqa(module: Module, facts: FileFacts) -> list[Finding]:
     flake8 applies the noqa itself; the finding about the noqa is ours. (A bare ``# noqa`` on a line with an
     ARC finding is ARC403 for the CLI too, but flake8 suppresses everything on that line, ARC403 included.)
     """
-    from arch_rules.engine import apply_noqa
+    from arch_rules.engine.run import apply_noqa
 
     return [f for f in apply_noqa([], {module.relpath: facts.noqa}) if f.code == "ARC403"]

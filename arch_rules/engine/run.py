@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from arch_rules import defaults
-from arch_rules.cache import Cache, content_hash
-from arch_rules.config import Config, load, unknown_teams
+from arch_rules.engine.cache import Cache, content_hash
+from arch_rules.engine.selection import Selection
 from arch_rules.errors import ConfigError, UsageError
-from arch_rules.facts import FileFacts, Noqa, _noqa_comments, extract, source_lines
-from arch_rules.findings import Finding, Report
-from arch_rules.patterns import Pattern
-from arch_rules.project import Module, Project, discover, import_matches
+from arch_rules.facts import FileFacts, Noqa, extract, noqa_comments, source_lines
+from arch_rules.model.config import Config, load, unknown_teams
+from arch_rules.model.findings import Finding, Report
+from arch_rules.model.patterns import Pattern
+from arch_rules.model.project import Module, Project, discover, import_matches
 from arch_rules.rules import boundaries, interfaces, modules
-from arch_rules.selection import Selection
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def prepare(options: Options) -> tuple[Config, Project]:
     project = discover(config, git_only=options.git_only)
     problems: list[str] = []
     if config.codeowners:
-        from arch_rules.codeowners import with_codeowners
+        from arch_rules.model.codeowners import with_codeowners
 
         config, project = with_codeowners(config, project)
         problems += unknown_teams(config)
@@ -400,7 +400,7 @@ def _analyse(
         notes: list[str] = []
         shared = list(configuration_findings(project))
         if options.graph:
-            from arch_rules import contracts
+            from arch_rules.graph import contracts
 
             shared.extend(contracts.check(project, cache=options.cache, notes=notes))
     finally:
@@ -576,7 +576,7 @@ def _report(project: Project, analysis: Analysis, options: Options) -> Report:
     findings = analysis.findings
     selection = Selection(config, options.select, options.ignore)
     noqa_by_path = {rel: result.noqa for rel, result in analysis.modules.items()}
-    noqa_by_path[_config_relpath(config)] = _noqa_comments(source_lines(config.text))
+    noqa_by_path[_config_relpath(config)] = noqa_comments(source_lines(config.text))
     # Selection first: a bare noqa comment is ARC403 only on a line with a finding that would be reported.
     selected = [f for f in findings if selection.reports(f.path, f.code)]
     result = [
@@ -670,7 +670,7 @@ def _apply_baseline(project: Project, findings: list[Finding], options: Options,
         path = project.root / project.config.rules.baseline
         if not path.exists():
             return findings
-    from arch_rules import baseline
+    from arch_rules.engine import baseline
 
     # Stale entries only mean something when the run looked at every file and every rule.
     limited = bool(options.paths) or not options.graph or options.select is not None or bool(options.ignore)

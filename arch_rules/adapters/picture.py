@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from arch_rules.findings import Finding
-from arch_rules.project import LayerPlace, Project
+from arch_rules.model.findings import Finding
+from arch_rules.model.project import LayerPlace, Project
 
 LEVELS = ("teams", "layers", "modules")
 FORMATS = ("mermaid", "dot")

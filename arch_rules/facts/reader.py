@@ -12,106 +12,13 @@ the running interpreter's ``ast`` understands, which falls back to a libcst read
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from arch_rules import defaults
+from arch_rules.facts.noqa import noqa_comments
+from arch_rules.facts.records import DefFact, FileFacts, ImportFact, Noqa
+from arch_rules.facts.source import read_source, snippet_of, source_lines
 
-
-@dataclass(frozen=True)
-class ImportFact:
-    """One imported module name as written.
-
-    ``form`` is ``import`` (``import a.b``: ``module="a.b"``), ``from`` (``from a import b, c``:
-    ``module="a"``, ``names=("b", "c")``, ``level`` for relative imports) or ``dynamic``
-    (``importlib.import_module("a.b")``; ``package`` is the literal or ``"__package__"``).
-    """
-
-    line: int
-    column: int
-    end_line: int
-    form: str
-    module: str
-    level: int = 0
-    names: tuple[tuple[str, str | None], ...] = ()
-    type_checking: bool = False
-    local: bool = False
-    package: str | None = None
-    snippet: str = ""
-    #: The statement's last character on ``end_line`` (1-based, inclusive, in characters); 0 if unknown.
-    end_column: int = 0
-
-    @property
-    def dynamic(self) -> bool:
-        return self.form == "dynamic"
-
-
-@dataclass(frozen=True)
-class DefFact:
-    """A function or class defined at module level (under ``if``/``try`` too), as the interface rules see it.
-
-    A class carries its members: the functions of its body and its nested classes (``kind`` tells them
-    apart), so ARC303 can check the public methods of public classes at any depth.
-    """
-
-    kind: str  # "function" | "class"
-    name: str
-    line: int
-    column: int
-    has_docstring: bool
-    #: Parameters without annotations, then "return" when the return is not annotated.
-    unannotated: tuple[str, ...] = ()
-    #: True for the implementation behind ``@overload`` stubs (not checked, DESIGN §2).
-    overload_implementation: bool = False
-    methods: tuple[DefFact, ...] = ()
-    #: True for an ``@overload`` stub itself.
-    overload: bool = False
-
-
-@dataclass(frozen=True)
-class Noqa:
-    line: int
-    column: int
-    codes: tuple[str, ...] | None  # None: a bare ``# noqa``
-    reason: str
-
-    def suppresses(self, code: str) -> bool:
-        """As flake8 reads it: a bare noqa suppresses everything, codes suppress what they prefix."""
-        return self.codes is None or any(code.startswith(listed) for listed in self.codes)
-
-
-@dataclass(frozen=True)
-class FileFacts:
-    imports: tuple[ImportFact, ...] = ()
-    has_docstring: bool = False
-    #: ``None``: no ``__all__``; otherwise each name with the line of the statement that put it there
-    #: (the assignment, ``+=``, ``.extend()`` or ``.append()``): where ARC302 reports it.
-    all_names: tuple[tuple[str, int], ...] | None = None
-    all_line: int = 0
-    #: ``__all__`` exists but cannot be read statically (counts as declared, not checked by ARC302).
-    all_dynamic: bool = False
-    star_import: bool = False
-    bound_names: frozenset[str] = field(default_factory=frozenset)
-    defs: tuple[DefFact, ...] = ()
-    noqa: tuple[Noqa, ...] = ()
-    #: (line, column, message) when the file cannot be decoded or parsed (ARC003).
-    syntax_error: tuple[int, int, str] | None = None
-    lines: int = 0
-
-    def noqa_on(self, first: int, last: int) -> list[Noqa]:
-        return [n for n in self.noqa if first <= n.line <= last]
-
-
-def read_source(data: bytes) -> str:
-    """Decode like Python does (PEP 263 cookie, BOM, utf-8 default); raises UnicodeDecodeError/SyntaxError."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text
+__all__ = ["extract", "extract_text", "extract_tree"]
 
 
 def extract(data: bytes) -> FileFacts:
@@ -123,21 +30,9 @@ def extract(data: bytes) -> FileFacts:
     return extract_text(text)
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def source_lines(text: str) -> list[str]:
-    """The physical lines as Python numbers them: only ``\n``, ``\r\n`` and ``\r`` end a line
-    (``str.splitlines`` also splits at form feeds and other separators, which would shift every line)."""
-    lines = _LINE_BREAK.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
 def extract_text(text: str) -> FileFacts:
     lines = source_lines(text)
-    noqa = _noqa_comments(lines) if "noqa" in text.lower() else ()
+    noqa = noqa_comments(lines) if "noqa" in text.lower() else ()
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
@@ -156,53 +51,21 @@ def extract_text(text: str) -> FileFacts:
 
 
 def _newer_syntax(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFacts | None:
-    """Facts of a file the running ``ast`` cannot parse but libcst can (syntax of a newer Python)."""
+    """Facts of a file the running ``ast`` cannot parse but libcst can (syntax of a newer Python): the
+    same reader reads the tree of the file reshaped in place (arch_rules/facts/newsyntax.py)."""
     try:
-        from arch_rules.newsyntax import extract_with_libcst
+        from arch_rules.facts.newsyntax import parse_newer
     except ImportError:  # pragma: no cover
         return None
-    return extract_with_libcst(text, lines, noqa)
-
-
-def _comments(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(line, column, text) of every comment that mentions noqa: real comments only, not strings."""
-    wanted = [(n, line) for n, line in enumerate(lines, start=1) if "noqa" in line.lower()]
-    if not wanted:
-        return []
-    found = []
+    parsed = parse_newer(text)
+    if parsed is None:
+        return None
+    if isinstance(parsed, tuple):  # a real error further down, past the newer syntax
+        return FileFacts(syntax_error=parsed, noqa=noqa, lines=len(lines))
     try:
-        readline = io.StringIO("\n".join(lines) + "\n").readline
-        for token in tokenize.generate_tokens(readline):
-            if token.type == tokenize.COMMENT and "noqa" in token.string.lower():
-                found.append((token.start[0], token.start[1], token.string))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        # Not tokenizable (a broken file, or TOML): read each line, as flake8 does.
-        return [(n, line.find("#"), line[line.find("#") :]) for n, line in wanted if "#" in line]
-    return found
-
-
-def _noqa_comments(lines: list[str]) -> tuple[Noqa, ...]:
-    found = []
-    for number, offset, line in _comments(lines):
-        match = defaults.NOQA_RE.search(line)
-        if not match:
-            continue
-        codes_text = match.group("codes")
-        codes = tuple(c.upper() for c in codes_text.replace(",", " ").split()) if codes_text else None
-        reason = match.group("rest").strip()
-        reason = reason.lstrip("-—–:").strip()
-        if reason.startswith("#"):
-            reason = ""  # another comment (`# type: ignore`, a marker), not a reason
-        found.append(Noqa(number, offset + match.start() + 1, codes, reason))
-    return tuple(found)
-
-
-def snippet_of(lines: list[str], first: int, last: int) -> str:
-    """The statement's source with whitespace folded: what a baseline fingerprint keys on."""
-    chunk = " ".join(lines[first - 1 : last])
-    if "#" in chunk:
-        chunk = " ".join(part.split("#", 1)[0] for part in lines[first - 1 : last])
-    return " ".join(chunk.split())[:300]
+        return _Reader(lines).read(parsed, noqa)
+    except RecursionError:
+        return FileFacts(syntax_error=(1, 1, "nested too deeply to analyse"), noqa=noqa, lines=len(lines))
 
 
 _TYPE_CHECKING_MODULES = ("typing", "typing_extensions")
@@ -649,5 +512,5 @@ def extract_tree(tree: ast.Module, lines: list[str]) -> FileFacts:
     line endings (flake8's do). Used by arch_rules/flake8_plugin.py.
     """
     stripped = [line.rstrip("\r\n") for line in lines]
-    noqa = _noqa_comments(stripped) if any("noqa" in line.lower() for line in stripped) else ()
+    noqa = noqa_comments(stripped) if any("noqa" in line.lower() for line in stripped) else ()
     return _Reader(stripped).read(tree, noqa)

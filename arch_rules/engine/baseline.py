@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from arch_rules import atomic
+from arch_rules.engine import atomic
 from arch_rules.errors import UsageError
-from arch_rules.findings import Finding
+from arch_rules.model.findings import Finding
 
 VERSION = 1
 TOOL = "arch-rules"

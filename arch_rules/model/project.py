@@ -16,10 +16,10 @@ from pathlib import Path
 import pathspec
 
 from arch_rules import defaults
-from arch_rules.config import Config, IgnoredImport, LayerStack, Team
 from arch_rules.errors import ConfigError
 from arch_rules.facts import FileFacts, ImportFact
-from arch_rules.patterns import Pattern
+from arch_rules.model.config import Config, IgnoredImport, LayerStack, Team
+from arch_rules.model.patterns import Pattern
 
 
 @dataclass(frozen=True)

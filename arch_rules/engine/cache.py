@@ -29,8 +29,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from arch_rules import atomic
 from arch_rules.defaults import VERSION as __version__
+from arch_rules.engine import atomic
 
 _FORMAT = 2
 _SHARD_DIGITS = 2
@@ -139,12 +139,12 @@ _OURS = re.compile(r"(?:result|stat|facts-[0-9a-f]{2})-v\d+-.+\.pickle")
 _ALLOWED = {
     ("builtins", "frozenset"),
     ("builtins", "set"),
-    ("arch_rules.facts", "FileFacts"),
-    ("arch_rules.facts", "ImportFact"),
-    ("arch_rules.facts", "DefFact"),
-    ("arch_rules.facts", "Noqa"),
-    ("arch_rules.findings", "Finding"),
-    ("arch_rules.findings", "ChainLink"),
+    ("arch_rules.facts.records", "FileFacts"),
+    ("arch_rules.facts.records", "ImportFact"),
+    ("arch_rules.facts.records", "DefFact"),
+    ("arch_rules.facts.records", "Noqa"),
+    ("arch_rules.model.findings", "Finding"),
+    ("arch_rules.model.findings", "ChainLink"),
 }
 
 
