@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import re
 
+__all__ = [
+    "ALWAYS_EXCLUDED_DIRS",
+    "BASELINE_FILE",
+    "CACHE_DIR",
+    "CODE_PREFIX",
+    "CONFIG_FILE",
+    "DEFAULT_SEVERITY",
+    "DOCS_RULES_URL",
+    "IMPORT_KIND_SETTINGS",
+    "NOQA_RE",
+    "PARALLEL_THRESHOLD",
+    "SEVERITIES",
+    "VERSION",
+]
+
 #: The tool version (also in pyproject.toml; a test keeps them equal). Part of every cache key.
 VERSION = "0.1.0"
 

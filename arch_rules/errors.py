@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ArchRulesError", "ConfigError", "InternalError", "UsageError"]
+
 
 class ArchRulesError(Exception):
     """Base class: a problem the user can act on; ``exit_code`` is what the CLI exits with."""

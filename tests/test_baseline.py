@@ -1,5 +1,5 @@
 """The baseline: accepted findings survive moving code and unrelated edits; new ones are reported; fixed
-ones become stale so the file only shrinks; the file is sorted, stable JSON (DESIGN §5)."""
+ones become stale so the file only shrinks; the file is sorted, stable JSON (docs/ci.md)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from arch_rules.engine import baseline
 from arch_rules.errors import UsageError
 from arch_rules.model.findings import Finding
+from arch_rules.testing import write_project
 
 CONFIG = """\
 [tool.arch_rules]
@@ -46,13 +47,7 @@ FILES = {
 
 
 def make_project(root: Path, config: str = CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(config)
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, FILES, config)
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -16,6 +16,8 @@ import pytest
 import arch_rules
 from arch_rules.engine import cache as cache_module
 from arch_rules.engine import run as engine
+from arch_rules.engine import store
+from arch_rules.testing import write_project
 
 CONFIG = """\
 [project]
@@ -45,12 +47,7 @@ FILES = {
 
 
 def make_project(root: Path, config: str = CONFIG, files: dict[str, str] | None = None) -> Path:
-    (root / "pyproject.toml").write_text(config, encoding="utf-8")
-    for rel, text in (files or FILES).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+    return write_project(root, files or FILES, config)
 
 
 def found(root: Path, **options: object) -> set[tuple[str, str, int]]:
@@ -66,13 +63,13 @@ def pickles(root: Path, folder: str = ".arch_rules_cache") -> list[Path]:
 def analyses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the runs that analysed the project (a whole-result cache miss)."""
     calls: list[int] = []
-    original = engine._analyse
+    original = engine.analyse
 
     def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         calls.append(1)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_analyse", counting)
+    monkeypatch.setattr(engine, "analyse", counting)
     return calls
 
 
@@ -80,13 +77,13 @@ def analyses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def extracted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the files whose facts were read from source (a facts cache miss)."""
     calls: list[int] = []
-    original = engine._extract_many
+    original = store.extract_many
 
     def counting(contents: list[bytes], jobs: int | None):  # type: ignore[no-untyped-def]
         calls.append(len(contents))
         return original(contents, jobs)
 
-    monkeypatch.setattr(engine, "_extract_many", counting)
+    monkeypatch.setattr(store, "extract_many", counting)
     return calls
 
 
@@ -213,7 +210,7 @@ def test_facts_stay_available_after_a_whole_result_hit(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     cold = engine.run_full(engine.Options(start=root)).project.facts
     warm = engine.run_full(engine.Options(start=root)).project.facts
-    assert isinstance(warm, engine.FactStore)
+    assert isinstance(warm, store.FactStore)
     assert dict(warm.items()) == dict(cold.items())
     assert warm["shop.web"] == cold["shop.web"] and "shop.domain" in warm and len(warm) == len(cold)
 

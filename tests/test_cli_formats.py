@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from arch_rules.testing import write_project
+
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sarif-schema-2.1.0.json"
 
 CONFIG = """\
@@ -40,13 +42,7 @@ FILES = {
 
 
 def make_project(root: Path, files: dict[str, str] = FILES) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(CONFIG)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, files, CONFIG)
 
 
 def check(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from arch_rules.testing import write_project
 from tests.tools import script
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,11 +43,7 @@ def make_project(root: Path, violation: bool = True) -> Path:
         "src/shop/domain/__init__.py": "",
         "src/shop/domain/model.py": "from shop.web import views\n" if violation else "X = 1\n",
     }
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, files)
 
 
 def step(step_id: str | None = None, name: str | None = None) -> dict:  # type: ignore[type-arg]

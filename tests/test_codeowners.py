@@ -1,4 +1,4 @@
-"""Teams from CODEOWNERS (DESIGN §2): owners become teams, patterns become owns, explicit teams win."""
+"""Teams from CODEOWNERS (docs/configuration.md): owners become teams, patterns become owns, explicit teams win."""
 
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ BAD = [
         "layers-mixed-separators",
         '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.layers]]\n'
         'order = ["shop.web | shop.domain : shop.payments"]\n',
-        ["pyproject.toml: tool.arch_rules.layers[0].order[0]: \"shop.web | shop.domain : shop.payments\" mixes"],
+        ['pyproject.toml: tool.arch_rules.layers[0].order[0]: "shop.web | shop.domain : shop.payments" mixes'],
     ),
     (
         "bad-ignore-import",

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 import arch_rules
+from arch_rules import graph as contracts
 from arch_rules.engine.run import Options, prepare
 from arch_rules.errors import ConfigError, InternalError
-from arch_rules.graph import contracts
 from arch_rules.model.findings import Finding
+from arch_rules.rules import check_graph
+from arch_rules.testing import write_project
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,12 +78,7 @@ because = "They talk through events."
 
 
 def write(root: Path, files: dict[str, str], config: str) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (root / "pyproject.toml").write_text(textwrap.dedent(config), encoding="utf-8")
-    return root
+    return write_project(root, files, textwrap.dedent(config))
 
 
 def project_at(tmp_path: Path, files: dict[str, str] | None = None, **parts: str) -> Path:
@@ -109,11 +106,11 @@ def translation(tmp_path: Path, files: dict[str, str] | None = None, **parts: st
 
 
 def test_variants_rewrite_zero_or_more_segments() -> None:
-    assert contracts._variants("a.b") == ["a.b"]
-    assert contracts._variants("a.**") == ["a", "a.**"]
-    assert contracts._variants("a.**.b") == ["a.b", "a.**.b"]
-    assert contracts._variants("**") == ["**"]
-    assert contracts._variants("a.*.c") == ["a.*.c"]
+    assert contracts.variants("a.b") == ["a.b"]
+    assert contracts.variants("a.**") == ["a", "a.**"]
+    assert contracts.variants("a.**.b") == ["a.b", "a.**.b"]
+    assert contracts.variants("**") == ["**"]
+    assert contracts.variants("a.*.c") == ["a.*.c"]
 
 
 def test_translation_of_the_declaration(tmp_path: Path) -> None:
@@ -126,12 +123,12 @@ def test_translation_of_the_declaration(tmp_path: Path) -> None:
     by_id = {c.id: c for c in result.contracts}
     assert set(by_id) == {"layers-0", "forbid-0", "independent-0", "acyclic"}
     layers = by_id["layers-0"]
-    assert layers.type == "layers" and layers.code == "ARC201"
+    assert layers.type == "layers"
     assert layers.options["layers"] == ["app.web", "app.services", "app.domain"]
     assert layers.options["unmatched_ignore_imports_alerting"] == "none"
     assert layers.options["broken_contract_guidance"] == "Web on top, the domain at the bottom."
     forbid = by_id["forbid-0"]
-    # `django.db` is a third-party submodule: not in the graph (DESIGN §2), left to ARC104.
+    # `django.db` is a third-party submodule: not in the graph (docs/configuration.md), left to ARC104.
     assert forbid.options["source_modules"] == ["app.domain"]
     assert forbid.options["forbidden_modules"] == ["requests"]
     assert "allow_indirect_imports" not in forbid.options
@@ -356,7 +353,7 @@ def test_a_file_only_grimp_refuses_is_left_out_too(tmp_path: Path) -> None:
     root = project_at(tmp_path, files)
     _config, project = prepare(Options(start=root))
     notes: list[str] = []
-    found = contracts.check(project, cache=False, notes=notes)
+    found = check_graph(project, cache=False, notes=notes)
     assert "ARC201" in {f.code for f in found}
     assert any("not parse" in n for n in notes)
 
@@ -412,10 +409,10 @@ def test_a_missing_module_in_the_declaration_is_arc001_not_a_crash(tmp_path: Pat
 def test_the_grimp_cache_is_used_and_gives_the_same_findings(tmp_path: Path) -> None:
     root = project_at(tmp_path)
     _config, project = prepare(Options(start=root))
-    first = contracts.check(project, cache=True)
+    first = check_graph(project, cache=True)
     assert len(list((root / ".arch_rules_cache").glob("grimp-*"))) == 1  # one folder per module set
     assert (root / ".arch_rules_cache" / "grimp.lock").exists()
-    second = contracts.check(project, cache=True)
+    second = check_graph(project, cache=True)
     assert first == second and first
 
 
@@ -432,7 +429,7 @@ def test_a_contract_import_linter_refuses_is_a_config_error(tmp_path: Path) -> N
     _config, project = prepare(Options(start=root))
     translation = contracts.translate(project)
     graph, _notes = contracts.build_graph(project, translation, cache=False)
-    contracts._configure_import_linter()
+    contracts.configure_import_linter()
     bad = contracts.GraphContract(
         id="x", name="x", type="layers", options={"layers": ["app.web", "app.nowhere"]}, key="tool.arch_rules.layers[0]"
     )
@@ -456,7 +453,7 @@ def test_a_graph_failure_is_an_internal_error(tmp_path: Path, monkeypatch: pytes
     root = project_at(tmp_path)
     _config, project = prepare(Options(start=root))
     with pytest.raises(InternalError) as caught:
-        contracts.check(project, cache=False)
+        check_graph(project, cache=False)
     assert "boom" in str(caught.value)
 
 
@@ -477,7 +474,7 @@ def test_nothing_is_printed(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -
 def test_contracts_export_carries_allow_indirect_forbids(tmp_path: Path) -> None:
     """`arch-rules contracts` is the whole architecture: a direct-only forbid becomes a forbidden contract
     with allow_indirect_imports, which the in-process graph leaves to the per-file engine (ARC104)."""
-    root = project_at(tmp_path, forbid_extra='allow_indirect = true')
+    root = project_at(tmp_path, forbid_extra="allow_indirect = true")
     _config, project = prepare(Options(start=root))
     exported = contracts.render_toml(project)
     assert 'type = "forbidden"' in exported and 'allow_indirect_imports = "true"' in exported

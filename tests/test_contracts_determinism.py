@@ -1,9 +1,9 @@
-"""The graph findings (ARC201/204/206/207) are the same on every run (DESIGN §4: output is deterministic).
+"""The graph findings (ARC201/204/206/207) are the same on every run (docs/output.md: output is deterministic).
 
 grimp breaks ties between equally short chains by the order it built the graph in, which changes from
 process to process: lint-imports' own report on the projects below differs from run to run. arch-rules
 keeps import-linter's broken pairs but picks each chain itself: grimp's procedure, with the least chain
-in module-name order among the shortest (arch_rules/contracts.py, ``_Search``).
+in module-name order among the shortest (arch_rules/graph/chains.py, ``Search``).
 
 The projects here are built so that grimp's choice is a coin toss several times over: six separate ties
 for one layer pair (and the same for a forbid and an independence), and a ring of cycles whose ways
@@ -22,9 +22,14 @@ import grimp
 import pytest
 
 import arch_rules
-from arch_rules.graph import contracts
+from arch_rules import graph as contracts
 from arch_rules.model.findings import Finding
+from arch_rules.rules import all_rules
+from arch_rules.rules.rule import GraphRule
 from tests.test_contracts import write
+
+#: The graph rule's code per import-linter contract type.
+GRAPH_CODES = {r.contract_type: r.code for r in all_rules().values() if isinstance(r, GraphRule)}
 
 TIES = 6
 
@@ -146,7 +151,7 @@ def test_lint_imports_breaks_the_same_pairs_with_chains_as_short(tied: Path) -> 
         theirs = sorted(
             (chain["rest"][-1][1], len(chain["rest"]) + 1, len(chain["heads"])) for chain in broken[name]["chains"]
         )
-        ours = sorted((f.chain[-1].imported, len(f.chain), 1) for f in findings if f.code == contracts.CODES[kind])
+        ours = sorted((f.chain[-1].imported, len(f.chain), 1) for f in findings if f.code == GRAPH_CODES[kind])
         assert ours == theirs, name
         assert len(ours) == TIES
 
@@ -168,14 +173,14 @@ def test_search_sets_each_chain_aside_like_grimp() -> None:
     # No ties: grimp's own find_shortest_chains has one answer, and the search gives the same.
     imports = [("s.a", "m1"), ("s.b", "m2"), ("m1", "m2"), ("m2", "f.x"), ("s.c", "m3"), ("m3", "f.y")]
     graph = _graph(imports, "s", "f")
-    search = contracts._Search(graph)
+    search = contracts.Search(graph)
     ours = search.routes(search.package("s"), search.package("f"), frozenset())
     assert set(ours) == set(graph.find_shortest_chains("s", "f")) == {("s.b", "m2", "f.x"), ("s.c", "m3", "f.y")}
 
 
 def test_search_takes_the_least_shortest_chain_and_avoids_blocked_modules() -> None:
     imports = [("s.a", "z"), ("s.a", "b"), ("z", "t"), ("b", "t"), ("s.a", "c"), ("c", "d"), ("d", "t")]
-    search = contracts._Search(_graph(imports, "s"))
+    search = contracts.Search(_graph(imports, "s"))
     sources, targets = search.package("s"), frozenset({"t"})
     assert search.shortest(sources, targets) == ("s.a", "b", "t")
     assert search.shortest(sources, targets, blocked=frozenset({"b"})) == ("s.a", "z", "t")

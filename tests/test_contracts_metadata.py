@@ -1,4 +1,4 @@
-"""The shapes of import-linter's ``ContractCheck.metadata`` that arch_rules/contracts.py reads.
+"""The shapes of import-linter's ``ContractCheck.metadata`` that arch_rules/graph/ reads.
 
 import-linter documents these as "not public API" (contracts/_common.py), so an upgrade may change them.
 This builds a tiny graph in code, runs each contract class arch-rules uses, and asserts the keys and
@@ -180,6 +180,6 @@ def test_grimp_line_contents_and_matching() -> None:
     graph = _graph()
     (detail,) = graph.get_import_details(importer="pkg.low.model", imported="pkg.util.glue")
     assert detail["line_number"] == 3 and detail["line_contents"] == "import pkg.util.glue"
-    # grimp's `**` is one or more segments (ours is zero or more: contracts.py rewrites patterns).
+    # grimp's `**` is one or more segments (ours is zero or more: arch_rules/graph/translate.py rewrites patterns).
     assert "pkg" not in graph.find_matching_modules("pkg.**")
     assert graph.find_shortest_chain("pkg.b", "pkg.a", as_packages=True) == ("pkg.b.y", "pkg.a.x")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import arch_rules
-from tests.expectations import difference, expected
+from arch_rules.testing import difference
+from arch_rules.testing import expected_in_tree as expected
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example"
 

@@ -213,8 +213,7 @@ def test_a_name_the_interface_does_not_export_stays_with_a_note(tmp_path: Path) 
         "from shop.payments.internal.gateway import Secret\nfrom shop.payments.api import Charge\n"
     )
     assert (
-        "src/shop/orders/checkout.py:1: Secret is not exported by team payments' interface; left as is"
-        in result.stderr
+        "src/shop/orders/checkout.py:1: Secret is not exported by team payments' interface; left as is" in result.stderr
     )
     assert arc102_lines(result, "src/shop/orders/checkout.py") == [1]  # Secret still reaches in
     assert "does not export Secret" in result.stdout
@@ -299,9 +298,7 @@ def test_type_checking_only_re_export_is_not_used_for_a_runtime_import(tmp_path:
 
 def test_newlines_encoding_and_mode_are_kept(tmp_path: Path) -> None:
     source = (
-        "# -*- coding: latin-1 -*-\r\n"
-        "from shop.payments.internal.gateway import Charge\r\n"
-        "NAME = 'caf\xe9'\r\n"
+        "# -*- coding: latin-1 -*-\r\nfrom shop.payments.internal.gateway import Charge\r\nNAME = 'caf\xe9'\r\n"
     ).encode("latin-1")
     root = project(tmp_path, {"checkout.py": source})  # type: ignore[dict-item]
     path = root / "src/shop/orders/checkout.py"

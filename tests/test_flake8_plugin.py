@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from arch_rules.testing import write_project
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "fixtures" / "example"
 
@@ -74,13 +76,7 @@ LINE_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]
 
 
 def make_project(root: Path, files: dict[str, str] = FILES, config: str = CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(config)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, files, config)
 
 
 def flake8(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,7 @@
 GitHub commands go through a port of the runner's parser, SARIF through the official schema, JUnit through
 junitparser, JSON and GitLab through ``json``. Reports are built by hand with the values that break naive
 writers: ``,`` ``:`` ``%`` and newlines in paths and messages, non-ASCII text, chains, warnings next to
-errors, and the empty report. Rules are built here too, so these tests do not depend on the catalogue.
+errors, and the empty report. Rules are built here too, so these tests do not depend on the registry.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from arch_rules.rules import Example, Rule
 SCHEMA_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "sarif-schema-2.1.0.json"
 
 ODD_PATH = "src/shop/a,odd:x%41.py"
-ODD_MESSAGE = (
-    "shop.orders.checkout imports shop.payments._gw: a, b :: 100% sure %0A literal\r\nsecond line — ünï 𐐀"
-)
+ODD_MESSAGE = "shop.orders.checkout imports shop.payments._gw: a, b :: 100% sure %0A literal\r\nsecond line — ünï 𐐀"
 
 
 def _rule(code: str, name: str, *, with_examples: bool = True) -> Rule:
@@ -40,16 +38,17 @@ def _rule(code: str, name: str, *, with_examples: bool = True) -> Rule:
     )
     good = Example(files=(("src/shop/orders/a.py", "from shop.payments.api import Charge\n"),))
     none = Example(files=())
-    return Rule(
-        code=code,
-        name=name,
-        engine="per-file",
-        summary=f"Summary of {name}.",
-        rationale=f"Why {name} matters: teams change internals freely.",
-        bad=bad if with_examples else none,
-        good=good if with_examples else none,
-        fix="Import from the team's interface instead.",
-    )
+    attributes = {
+        "code": code,
+        "name": name,
+        "engine": "per-file",
+        "summary": f"Summary of {name}.",
+        "rationale": f"Why {name} matters: teams change internals freely.",
+        "bad": bad if with_examples else none,
+        "good": good if with_examples else none,
+        "fix": "Import from the team's interface instead.",
+    }
+    return type(f"Rule{code}", (Rule,), attributes)()
 
 
 RULES: dict[str, Rule] = {
@@ -173,9 +172,7 @@ def test_every_format_renders_an_empty_report(name: str) -> None:
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_unknown_rule_code_still_renders(name: str) -> None:
-    report = Report(
-        findings=[Finding(code="ARC999", message="from the future", path="a.py")], files_checked=1
-    )
+    report = Report(findings=[Finding(code="ARC999", message="from the future", path="a.py")], files_checked=1)
     assert "ARC999" in render(name, report, ctx())
 
 
@@ -200,10 +197,7 @@ def test_text_has_one_line_per_finding_in_order() -> None:
         ("sub/src/shop/payments/api.py", 1, 1, "ARC401"),
     ]
     # The newline in the message was folded: it did not forge a line.
-    assert (
-        parsed[0]["message"].startswith("shop.orders.checkout imports")
-        and "second line" in parsed[0]["message"]
-    )
+    assert parsed[0]["message"].startswith("shop.orders.checkout imports") and "second line" in parsed[0]["message"]
     assert not any(line.startswith("second line") for line in lines)
 
 
@@ -214,9 +208,7 @@ def test_text_summary_baseline_stale_and_notes() -> None:
         "Found 4 errors and 1 warning (12 files checked); 1 stale baseline entry to remove "
         "(re-run `arch-rules baseline`)."
     )
-    assert (
-        "stale baseline entry: ARC102 src/shop/old.py shop.payments._x (no longer occurs; remove it)" in lines
-    )
+    assert "stale baseline entry: ARC102 src/shop/old.py shop.payments._x (no longer occurs; remove it)" in lines
     assert "note: the graph was skipped (--no-graph)" in lines
     assert "2 findings hidden by the baseline." in lines
     assert render("text", empty_report(), ctx()) == "All checks passed (12 files checked).\n"
@@ -292,7 +284,7 @@ def _unescape(value: str, *, property_value: bool) -> str:
 
 
 def parse_command(line: str) -> tuple[str, dict[str, str], str]:
-    """A port of ``ActionCommand.TryParseV2`` (ci-formats.md §1.1)."""
+    """A port of ``ActionCommand.TryParseV2`` (actions/runner)."""
     line = line.lstrip()
     assert line.startswith("::"), line
     end = line.index("::", 2)
@@ -494,9 +486,7 @@ def test_sarif_chain_related_locations() -> None:
     results = sarif(sample_report())["runs"][0]["results"]
     chain = next(result for result in results if result["ruleId"] == "ARC201")
     related = chain["relatedLocations"]
-    assert [
-        (r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]) for r in related
-    ] == [
+    assert [(r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]) for r in related] == [
         ("src/shop/domain/a.py", {"startLine": 2}),
         ("src/shop/infra/b.py", {"startLine": 7}),
     ]
@@ -506,7 +496,7 @@ def test_sarif_chain_related_locations() -> None:
 
 
 def test_sarif_reads_back_with_sarif_tools(tmp_path: Path) -> None:
-    """sarif-tools is the PyPI consumer DESIGN §1 names; it reads results the way report tooling does."""
+    """sarif-tools is a real SARIF consumer from PyPI; it reads results the way report tooling does."""
     loader = pytest.importorskip("sarif.loader", reason="sarif-tools is not installed")
     path = tmp_path / "arch-rules.sarif"
     path.write_text(render("sarif", sample_report(), ctx()), encoding="utf-8")
@@ -553,9 +543,7 @@ def test_gitlab_code_quality() -> None:
     # Stable: the same code gives the same fingerprints, even if the finding moves.
     moved = sample_report()
     moved.findings = [replace(f, line=f.line + 100) for f in moved.findings]
-    assert [
-        issue["fingerprint"] for issue in json.loads(render("gitlab", moved, ctx("sub/")))
-    ] == fingerprints
+    assert [issue["fingerprint"] for issue in json.loads(render("gitlab", moved, ctx("sub/")))] == fingerprints
     assert json.loads(render("gitlab", empty_report(), ctx())) == []
 
 
@@ -584,7 +572,7 @@ def test_junit_one_testcase_per_rule(tmp_path: Path) -> None:
     assert (suite.name, suite.tests, suite.failures, suite.errors) == ("arch-rules", 4, 4, 0)
     assert set(cases) == {f"{code} {rule.name}" for code, rule in RULES.items()}
     assert {case.classname for case in cases.values()} == {"arch-rules"}
-    # A failure per finding (DESIGN §5), and the whole list in system-out for readers that show one.
+    # A failure per finding (docs/output.md), and the whole list in system-out for readers that show one.
     first, second = cases["ARC102 private-team-module"].result
     assert isinstance(first, Failure) and isinstance(second, Failure)
     assert first.type == second.type == "ARC102"

@@ -1,4 +1,4 @@
-"""Every import form of DESIGN §2 resolves to the right module, with the right kind and position."""
+"""Every import form (docs/configuration.md) resolves to the right module, with the right kind and position."""
 
 from __future__ import annotations
 

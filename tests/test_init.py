@@ -13,14 +13,11 @@ from arch_rules.adapters.cli import main
 from arch_rules.errors import UsageError
 from arch_rules.model import config
 from arch_rules.model.config import tomllib  # tomli on 3.10
+from arch_rules.testing import write_project
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, files)
 
 
 # web imports services and domain; services imports domain and infra; domain imports nothing of ours;

@@ -9,7 +9,8 @@ import pytest
 
 import arch_rules
 from arch_rules.facts import FileFacts, extract_text
-from tests.expectations import difference, expected
+from arch_rules.testing import difference, write_project
+from arch_rules.testing import expected_in_tree as expected
 
 LEDGER = Path(__file__).resolve().parents[1] / "fixtures" / "interfaces"
 CODES = {"ARC102", "ARC301", "ARC302", "ARC303", "ARC401", "ARC402"}
@@ -204,14 +205,11 @@ def test_methods_skip_the_first_parameter_except_for_staticmethods_and_nest_clas
 
 
 def _project(tmp_path: Path, files: dict[str, str], interface: str = 'interface = ["shop.pay.api"]') -> Path:
-    (tmp_path / "pyproject.toml").write_text(
+    config = (
         f'[tool.arch_rules]\nsource_roots = ["src"]\n\n[tool.arch_rules.teams.pay]\nowns = ["shop.pay"]\n{interface}\n'
     )
-    for rel, text in {"src/shop/__init__.py": "", "src/shop/pay/__init__.py": '"""Pay."""\n', **files}.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
+    base = {"src/shop/__init__.py": "", "src/shop/pay/__init__.py": '"""Pay."""\n', **files}
+    return write_project(tmp_path, {rel: textwrap.dedent(text) for rel, text in base.items()}, config)
 
 
 def _found(root: Path) -> set[tuple[str, int, str]]:

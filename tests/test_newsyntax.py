@@ -1,4 +1,4 @@
-"""The libcst fallback for syntax newer than the running ``ast`` (arch_rules/newsyntax.py).
+"""The libcst fallback for syntax newer than the running ``ast`` (arch_rules/facts/newsyntax.py).
 
 The strongest check is differential: on ordinary Python both readers must produce the same facts, field
 for field (imports, positions, __all__, bound names, definitions, docstrings).
@@ -346,7 +346,7 @@ TWINS = {
     ),
     "pep701_fstrings": (
         'x = f"{d["a"]}" "tail"; import shop.web\ny = f"{\n  d["b"]\n}"; from shop import api\n',
-        'x = 0                 ; import shop.web\ny = (\n  0\n ); from shop import api\n',
+        "x = 0                 ; import shop.web\ny = (\n  0\n ); from shop import api\n",
     ),
     "template_strings": (
         'greeting = t"hello {name}"; import shop.web\n',

@@ -10,6 +10,7 @@ import pytest
 from arch_rules.adapters import picture
 from arch_rules.adapters.cli import main
 from arch_rules.engine.run import Options, run_full
+from arch_rules.testing import write_project
 
 PYPROJECT = """\
 [tool.arch_rules]
@@ -51,12 +52,7 @@ FILES = {
 
 
 def make_project(root: Path, pyproject: str = PYPROJECT) -> Path:
-    (root / "pyproject.toml").write_text(pyproject)
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, FILES, pyproject)
 
 
 def draw(root: Path, level: str, fmt: str = "mermaid") -> str:
@@ -190,18 +186,18 @@ def test_dot_parses(tmp_path: Path) -> None:
 
 
 def test_labels_are_quoted_and_ids_sanitised(tmp_path: Path) -> None:
-    graph = picture._Graph()
+    graph = picture.Graph()
     graph.node('we"ird', 'we"ird', 'stack "x"')
     graph.node("end", "end", 'stack "x"')
     graph.node("a.b", "a.b")
     graph.node("a_b", "a_b")
     graph.edge('we"ird', "end")
     graph.mark('we"ird', "end", "ARC101")
-    text = picture._mermaid(graph, "modules")
+    text = picture.mermaid(graph, "modules")
     assert_valid_mermaid(text)
     assert 'n_we_ird["we#quot;ird"]' in text and "n_end[" in text
     assert 'n_a_b["a.b"]' in text and 'n_a_b_2["a_b"]' in text
-    dot = picture._dot(graph, "modules")
+    dot = picture.dot(graph, "modules")
     assert 'label="we\\"ird"' in dot and 'label="stack \\"x\\""' in dot
 
 
@@ -244,6 +240,3 @@ def test_unknown_level_or_format_is_refused(tmp_path: Path) -> None:
         picture.render(run.project, [], level="galaxies")
     with pytest.raises(ValueError):
         picture.render(run.project, [], fmt="svg")
-
-
-

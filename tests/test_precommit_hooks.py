@@ -1,5 +1,5 @@
 """The pre-commit hooks, through the real pre-commit: ``validate-manifest`` and ``try-repo`` on a scratch git
-repository (shared/reference/ci-formats.md §4).
+repository (as pre-commit runs hooks).
 
 ``try-repo`` builds the hook's virtualenv with ``pip install .`` from a snapshot of this working tree, so it
 needs PyPI for the build backend (setuptools); those tests are slow. try-repo of the working tree itself

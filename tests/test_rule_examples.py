@@ -1,7 +1,7 @@
 """Every rule's own examples, run through the real engine: the bad example must give exactly the findings
 its ``# expect: ARCnnn`` markers announce (none missing, none extra), the good one none of the rule.
 
-The examples live in the rule records (arch_rules/rules/catalogue.py), the same ones `arch-rules explain`
+The examples live in the rule modules (arch_rules/rules/<family>/arcNNN_*.py), the same ones `arch-rules explain`
 and docs/rules.md show, so what users read is what is tested. Only the rule's own code is compared:
 an example may break other rules on the way (an empty owned ``__init__.py`` has no docstring, say).
 """
@@ -16,17 +16,16 @@ import pytest
 
 import arch_rules
 from arch_rules.rules import Example, Rule, all_rules
-from arch_rules.rules.catalogue import EXPECT_RE, expected_findings, without_markers
+from arch_rules.rules.registry import RULES
+from arch_rules.rules.rule import GraphRule, ImportRule, ModuleRule, ProjectRule, SuppressionRule
+from arch_rules.testing import EXPECT_RE, check_example, expected_findings, without_markers
 
 try:
     import tomllib
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DESIGN = SHARED / "DESIGN.md"
-
-#: Examples the reference implementation gets wrong per DESIGN.md: (code, kind) -> reason. Each is
+#: Examples the engine gets wrong, by their documented meaning: (code, kind) -> reason. Each is
 #: reported to the lead; strict, so the test fails loudly once the engine is fixed.
 ENGINE_DISAGREES: dict[tuple[str, str], str] = {}
 
@@ -42,24 +41,9 @@ def _cases() -> list[object]:
     return cases
 
 
-def _write(example: Example, root: Path) -> None:
-    for path, text in example.files:
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(without_markers(text), encoding="utf-8")
-
-
-def _findings_of(rule: Rule, example: Example, root: Path) -> set[tuple[str, int, str]]:
-    _write(example, root)
-    report = arch_rules.check(root, cache=False, graph=rule.engine == "graph", baseline="")
-    return {(f.path, f.line, f.code) for f in report.findings if f.code == rule.code}
-
-
 @pytest.mark.parametrize(("rule", "kind"), _cases())
 def test_example(rule: Rule, kind: str, tmp_path: Path) -> None:
-    example = rule.bad if kind == "bad" else rule.good
-    got = _findings_of(rule, example, tmp_path)
-    want = expected_findings(example) if kind == "bad" else set()
+    got, want = check_example(rule, kind, tmp_path)
     assert got == want, f"{rule.code} {kind} example: missing {sorted(want - got)}, unexpected {sorted(got - want)}"
 
 
@@ -121,19 +105,33 @@ def test_without_markers_keeps_every_line_in_place() -> None:
 
 
 # ----------------------------------------------------------------------------------------------------
-# the catalogue against DESIGN.md §3
+# the registry
 
 
-def _design_table() -> dict[str, tuple[str, str]]:
-    rows = re.findall(
-        r"^\|\s*(ARC\d{3})\s*\|\s*([a-z-]+)\s*\|\s*([a-z-]+)\s*\|", DESIGN.read_text(encoding="utf-8"), re.MULTILINE
-    )
-    return {code: (name, engine) for code, name, engine in rows}
-
-
-@pytest.mark.skipif(not DESIGN.is_file(), reason=f"{DESIGN} not present (shared/ is checked out next to the repo)")
-def test_every_rule_of_design_has_a_record() -> None:
-    design = _design_table()
-    assert len(design) >= 20, "could not read the rule table of DESIGN.md §3"
-    records = {rule.code: (rule.name, rule.engine) for rule in all_rules().values()}
-    assert records == design
+def test_every_rule_once_in_its_family_folder() -> None:
+    """One rule, one module: each module of a family folder holds one rule, registered once, and the rule's
+    hook matches its family (a rule is found from the registry, never wired in by its code elsewhere)."""
+    family_of_base = {
+        ProjectRule: {"configuration"},
+        ModuleRule: {"modules", "interfaces"},
+        ImportRule: {"imports"},
+        GraphRule: {"graph"},
+        SuppressionRule: {"suppression"},
+    }
+    codes = [rule.code for rule in RULES]
+    assert len(codes) == len(set(codes))
+    modules = set()
+    for rule in RULES:
+        module = type(rule).__module__
+        _, _, family, name = module.split(".")
+        assert name.startswith(rule.code.lower() + "_"), module
+        assert name == f"{rule.code.lower()}_{rule.name.replace('-', '_')}", module
+        base = next(b for b in family_of_base if isinstance(rule, b))
+        assert family in family_of_base[base], (rule.code, family)
+        modules.add(module)
+    folder = Path(arch_rules.__file__).parent / "rules"
+    on_disk = {
+        f"arch_rules.rules.{path.parent.name}.{path.stem}" for path in folder.glob("*/arc*.py") if path.is_file()
+    }
+    fixes = {name for name in on_disk if name.endswith("_fix")}
+    assert on_disk - fixes == modules

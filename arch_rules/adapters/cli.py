@@ -1,4 +1,4 @@
-"""The command line: argument parsing and commands only; the engine does the work (DESIGN §4)."""
+"""The command line: argument parsing and commands only; the engine does the work (README.md, commands)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 
 from arch_rules.defaults import VERSION as __version__
 from arch_rules.errors import ArchRulesError, ConfigError, UsageError
+
+__all__ = ["main"]
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
 #: Formats read by CI services, whose paths are relative to the repository root rather than the cwd.
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``arch-rules`` command: parse ``argv``, run the command, return its exit code (0, 1, 2 or 3)."""
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()
@@ -134,9 +137,10 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
     from arch_rules.model.config import code_checker
+    from arch_rules.rules import codes as known_codes
 
     codes = tuple(c.strip() for c in text.split(",") if c.strip())
-    check = code_checker()
+    check = code_checker(known_codes())
     for code in codes:
         why = check(code)
         if why:
@@ -319,10 +323,10 @@ def _rules() -> int:
 
 def _contracts(args: argparse.Namespace) -> int:
     from arch_rules.engine.run import prepare
-    from arch_rules.graph import contracts
+    from arch_rules.graph import render_toml
 
     config, project = prepare(_options(args))
-    sys.stdout.write(contracts.render_toml(project))
+    sys.stdout.write(render_toml(project))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The flake8 plugin: the per-file rules in the editor and in any flake8 run (DESIGN §5, flake8).
+"""The flake8 plugin: the per-file rules in the editor and in any flake8 run (docs/ci.md).
 
 A thin adapter over the same rules the CLI runs. flake8 hands us the file's ``ast`` and lines; we find
 ``[tool.arch_rules]`` from the file's location (or ``--arch-rules-config``), build the project model once per
@@ -10,7 +10,7 @@ ARC004). A file with a syntax error is flake8's E999, not ARC003, because flake8
 
 State lives in module globals, keyed by configuration path: under ``--jobs`` every worker process builds
 its own copy lazily (fork or spawn alike) and nothing has to travel between processes
-(shared/reference/lint-frameworks.md §2.5).
+(as flake8 runs plugins under ``--jobs``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from arch_rules.facts import FileFacts, extract, extract_tree
 from arch_rules.model.config import Config, find_config
 from arch_rules.model.findings import Finding
 from arch_rules.model.project import Module, Project
-from arch_rules.rules import boundaries, interfaces, modules
+from arch_rules.rules import check_module
+
+__all__ = ["Plugin"]
 
 
 class ConfigurationProblem(Exception):
@@ -185,18 +187,13 @@ class Plugin:
         lazy = state.project.facts
         assert isinstance(lazy, _LazyFacts)
         lazy[module.name] = facts
-        found: list[Finding] = []
-        found.extend(modules.check(state.project, module, facts))
-        found.extend(boundaries.check(state.project, module, facts))
-        found.extend(interfaces.check(state.project, module, facts))
-        found.extend(_reasonless_noqa(module, facts))
-        return sorted(
-            (f for f in found if state.selected(f) and not _suppressed_below(f, facts)), key=Finding.sort_key
-        )
+        found = check_module(state.project, module, facts)
+        found.extend(_noqa_findings(module, facts))
+        return sorted((f for f in found if state.selected(f) and not _suppressed_below(f, facts)), key=Finding.sort_key)
 
 
 def _suppressed_below(finding: Finding, facts: FileFacts) -> bool:
-    """A noqa comment on a later line of a multi-line import counts (DESIGN §2), as in the CLI; flake8
+    """A noqa comment on a later line of a multi-line import counts, as in the CLI; flake8
     itself only reads the line it reports on, so the plugin honours the other lines of the statement."""
     if not finding.end_line or finding.end_line <= finding.line:
         return False
@@ -206,12 +203,13 @@ def _suppressed_below(finding: Finding, facts: FileFacts) -> bool:
     return False
 
 
-def _reasonless_noqa(module: Module, facts: FileFacts) -> list[Finding]:
-    """ARC403 for ``# noqa: ARCnnn`` without a reason, worded exactly as ``arch-rules check`` words it.
+def _noqa_findings(module: Module, facts: FileFacts) -> list[Finding]:
+    """What the suppression rules say about the file's ``# noqa`` comments (ARC403 for ``# noqa: ARCnnn``
+    without a reason), worded exactly as ``arch-rules check`` words it.
 
     flake8 applies the noqa itself; the finding about the noqa is ours. (A bare ``# noqa`` on a line with an
     ARC finding is ARC403 for the CLI too, but flake8 suppresses everything on that line, ARC403 included.)
     """
-    from arch_rules.engine.run import apply_noqa
+    from arch_rules.engine.suppression import apply_noqa
 
-    return [f for f in apply_noqa([], {module.relpath: facts.noqa}) if f.code == "ARC403"]
+    return apply_noqa([], {module.relpath: facts.noqa})

@@ -21,7 +21,7 @@ NO_TEAM = "(no team)"
 
 
 @dataclass
-class _Graph:
+class Graph:
     """Nodes grouped (a group per layer stack; one unnamed group otherwise) and edges with the codes they break."""
 
     groups: dict[str, list[str]] = field(default_factory=dict)  # group title -> node keys, in order
@@ -49,7 +49,7 @@ def render(project: Project, findings: Iterable[Finding], level: str = "teams", 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     graph = _build(project, list(findings), level)
-    return _mermaid(graph, level) if fmt == "mermaid" else _dot(graph, level)
+    return mermaid(graph, level) if fmt == "mermaid" else dot(graph, level)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -93,8 +93,8 @@ def _violations(findings: list[Finding]) -> list[tuple[str, str, str]]:
     return out
 
 
-def _build(project: Project, findings: list[Finding], level: str) -> _Graph:
-    graph = _Graph()
+def _build(project: Project, findings: list[Finding], level: str) -> Graph:
+    graph = Graph()
     pairs: list[Callable[[str, str], tuple[str, str] | None]] = []
     if level == "layers":
         for stack in project.config.layers:
@@ -109,7 +109,7 @@ def _build(project: Project, findings: list[Finding], level: str) -> _Graph:
             ) -> tuple[str, str] | None:
                 low, high = places.get(a), places.get(_existing(project, b) or "")
                 # Modules in no layer are not in the picture; nor is an import between two containers,
-                # which the stack does not constrain (DESIGN §2).
+                # which the stack does not constrain (docs/configuration.md).
                 if low is None or high is None or low.container != high.container:
                     return None
                 return prefix + low.entry, prefix + high.entry
@@ -152,7 +152,7 @@ def _build(project: Project, findings: list[Finding], level: str) -> _Graph:
 # output
 
 
-def _ids(graph: _Graph) -> dict[str, str]:
+def _ids(graph: Graph) -> dict[str, str]:
     """Safe, readable, unique node ids (``n_shop_web``); the prefix keeps Mermaid keywords such as
     ``end`` from being read as syntax."""
     ids: dict[str, str] = {}
@@ -167,7 +167,7 @@ def _ids(graph: _Graph) -> dict[str, str]:
     return ids
 
 
-def _sorted_edges(graph: _Graph) -> list[tuple[str, str, list[str]]]:
+def _sorted_edges(graph: Graph) -> list[tuple[str, str, list[str]]]:
     order = {key: index for index, key in enumerate(graph.labels)}
     return sorted(
         ((a, b, sorted(codes)) for (a, b), codes in graph.edges.items()),
@@ -180,7 +180,7 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def _mermaid(graph: _Graph, level: str) -> str:
+def mermaid(graph: Graph, level: str) -> str:
     ids = _ids(graph)
     out = ["flowchart LR", f"    %% arch-rules graph --level {level}: red edges break a rule"]
     for index, (title, keys) in enumerate(graph.groups.items()):
@@ -208,7 +208,7 @@ def _dot_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _dot(graph: _Graph, level: str) -> str:
+def dot(graph: Graph, level: str) -> str:
     ids = _ids(graph)
     out = [
         "digraph arch_rules {",

@@ -1,4 +1,4 @@
-"""``arch-rules init``: propose a ``[tool.arch_rules]`` table from the code as it is today (DESIGN §4).
+"""``arch-rules init``: propose a ``[tool.arch_rules]`` table from the code as it is today (README.md, commands).
 
 Adoption starts from what exists: the packages on disk, who imports whom among the top subpackages
 (which suggests the layers) and who owns what in CODEOWNERS (which suggests the teams). The result is a

@@ -1,6 +1,6 @@
 """Rule documentation generated from the rule records: the terminal text of `arch-rules explain CODE` and
 the rule reference docs/rules.md. Both read the same records as the tests and SARIF, so a rule's
-examples and advice are written once (STYLE.md, "one rule, one record").
+examples and advice are written once (docs/architecture.md, what a rule is).
 
 ``python -m arch_rules.adapters.ruledocs --write`` regenerates docs/rules.md; ``--check`` exits 1 when the file
 is out of date (CI runs it through tests/test_docs_rules.py).
@@ -15,8 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from arch_rules.rules.catalogue import all_rules
-from arch_rules.rules.records import Example, Rule
+from arch_rules.rules import Example, Rule, all_rules
 
 #: docs/rules.md of the source tree this module belongs to (a development checkout).
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
@@ -106,7 +105,7 @@ def explain(rule: Rule) -> str:
 _INTRO = """\
 # Rules
 
-<!-- Generated from arch_rules/rules/catalogue.py by `python -m arch_rules.adapters.ruledocs --write`.
+<!-- Generated from the rule modules in arch_rules/rules/ by `python -m arch_rules.adapters.ruledocs --write`.
      Do not edit by hand: change the rule's record and regenerate. -->
 
 Every finding arch-rules reports carries one of the codes below. Each rule has a section here with what

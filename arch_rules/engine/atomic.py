@@ -1,5 +1,5 @@
 """Atomic writes: every file arch-rules writes (cache, baseline, reports, fixes, init) goes through here, so
-a crash or a concurrent run can leave the old file or the new one, never half of one (DESIGN §7)."""
+a crash or a concurrent run can leave the old file or the new one, never half of one (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+
+__all__ = ["write_bytes", "write_text"]
 
 
 def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:

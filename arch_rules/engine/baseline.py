@@ -1,5 +1,5 @@
 """The baseline: findings a team has accepted for now, so a legacy codebase can adopt arch-rules today and
-fail only on what is new (DESIGN §5, baseline).
+fail only on what is new (docs/ci.md, adopting with a baseline).
 
 An entry is keyed by ``Finding.fingerprint`` -- code, path, importing module, imported module and the
 whitespace-normalised source of the statement, never the line number -- so moving code around or editing
@@ -22,6 +22,8 @@ from pathlib import Path
 from arch_rules.engine import atomic
 from arch_rules.errors import UsageError
 from arch_rules.model.findings import Finding
+
+__all__ = ["apply", "load", "write"]
 
 VERSION = 1
 TOOL = "arch-rules"

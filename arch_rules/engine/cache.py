@@ -32,7 +32,7 @@ from typing import Any
 from arch_rules.defaults import VERSION as __version__
 from arch_rules.engine import atomic
 
-_FORMAT = 2
+_FORMAT = 3  # 3: the house move (module paths of the cached classes changed)
 _SHARD_DIGITS = 2
 
 
@@ -47,7 +47,7 @@ def code_digest() -> str:
     About 1 ms for the package; it makes the cache safe across edits of an editable install and across
     wheels that forgot to bump the version.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # arch_rules/, not only engine/
     digest = hashlib.blake2b(digest_size=8)
     for path in sorted(package.rglob("*.py")):
         try:
@@ -135,7 +135,7 @@ _OURS = re.compile(r"(?:result|stat|facts-[0-9a-f]{2})-v\d+-.+\.pickle")
 
 #: What a cache entry may contain. Anything else in a pickle (a class that runs code on load, say one
 #: planted in a repository's committed cache folder) makes the entry a miss: a cache is data, and
-#: arch-rules never runs code it reads (DESIGN §7).
+#: arch-rules never runs code it reads (docs/architecture.md, guarantees).
 _ALLOWED = {
     ("builtins", "frozenset"),
     ("builtins", "set"),

@@ -8,8 +8,13 @@ import pathspec
 from arch_rules import defaults
 from arch_rules.model.config import Config
 
+__all__ = ["Selection"]
+
 
 class Selection:
+    """Which findings a run reports and at which severity: ``select``, ``ignore``, ``per_file_ignores`` and
+    ``severity``, from the configuration and the command line alike."""
+
     def __init__(self, config: Config, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] = ()) -> None:
         self.select = select if select is not None else config.rules.select
         self.ignore = (*config.rules.ignore, *ignore)

@@ -5,7 +5,7 @@
 f-strings that reuse their quotes (PEP 701), t-strings (3.14) and ``except A, B:`` (PEP 758). Such a file
 is not broken, only newer than the interpreter, so it should not be ARC003.
 
-How: libcst (DESIGN §1's parser of record) parses the file and locates each span of newer syntax; each
+How: libcst (the parser of record for rewriting) parses the file and locates each span of newer syntax; each
 span is rewritten *in place, keeping its shape* — same length on every line, same line breaks — into
 something the running ``ast`` accepts and that means the same to the facts (``type X[T] = v`` becomes
 ``X = v`` padded with spaces; type parameters become spaces; an unreadable f-/t-string becomes the

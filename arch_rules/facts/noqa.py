@@ -26,7 +26,6 @@ def _comments(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-
 def noqa_comments(lines: list[str]) -> tuple[Noqa, ...]:
     found = []
     for number, offset, line in _comments(lines):

@@ -274,7 +274,7 @@ def _module_level_defs(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.A
 
 
 class _TopLevel:
-    """Reads what a module binds at top level and what its ``__all__`` says (DESIGN §2, interfaces).
+    """Reads what a module binds at top level and what its ``__all__`` says (docs/rules.md, ARC301–ARC303).
 
     ``__all__`` is declared by assigning a list or tuple of string literals (plain or annotated, ``+``
     of such, or ``__all__ + [...]``) and changed by ``+=``, ``.extend()``, ``.append()``, ``.insert()`` and

@@ -49,7 +49,7 @@ class DefFact:
     has_docstring: bool
     #: Parameters without annotations, then "return" when the return is not annotated.
     unannotated: tuple[str, ...] = ()
-    #: True for the implementation behind ``@overload`` stubs (not checked, DESIGN §2).
+    #: True for the implementation behind ``@overload`` stubs (not checked: the overloads are).
     overload_implementation: bool = False
     methods: tuple[DefFact, ...] = ()
     #: True for an ``@overload`` stub itself.

@@ -16,7 +16,6 @@ def read_source(data: bytes) -> str:
     return text
 
 
-
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -27,7 +26,6 @@ def source_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
-
 
 
 def snippet_of(lines: list[str], first: int, last: int) -> str:

@@ -1,4 +1,4 @@
-"""Teams from a CODEOWNERS file (DESIGN §2, ``codeowners``).
+"""Teams from a CODEOWNERS file (docs/configuration.md, ``codeowners``).
 
 Each CODEOWNERS rule maps a gitignore-style file pattern to owners; the last matching rule wins, as on
 GitHub and GitLab. An owner ``@org/team`` is team ``team`` (``@user`` is team ``user``; e-mail owners
@@ -22,6 +22,8 @@ from arch_rules.model.config import Config, Team
 from arch_rules.model.patterns import Pattern
 from arch_rules.model.project import Project
 
+__all__ = ["parse", "team_name", "with_codeowners"]
+
 #: Where GitHub looks for CODEOWNERS, relative to the repository root; the file's own folder is the root
 #: otherwise.
 _SPECIAL_FOLDERS = (".github", ".gitlab", "docs")
@@ -36,6 +38,8 @@ class Rule:
 
 
 def parse(text: str) -> list[Rule]:
+    """The rules of a CODEOWNERS file, in order: pattern, matcher and owners (comments and blank lines
+    skipped)."""
     rules = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()

@@ -1,4 +1,4 @@
-"""Load and validate ``[tool.arch_rules]``: every key, type and default of DESIGN §2, in one place.
+"""Load and validate ``[tool.arch_rules]``: every key, type and default (docs/configuration.md), in one place.
 
 Every problem is collected (not just the first) and reported as one line naming the file and the key
 path, e.g. ``pyproject.toml: tool.arch_rules.teams.payments.depends_on[0]: unknown team "platfrom"
@@ -8,19 +8,27 @@ path, e.g. ``pyproject.toml: tool.arch_rules.teams.payments.depends_on[0]: unkno
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from arch_rules import defaults
 from arch_rules.errors import ConfigError
-from arch_rules.facts import source_lines
+from arch_rules.model.declaration import (
+    Config,
+    Forbid,
+    IgnoredImport,
+    Independent,
+    LayerEntry,
+    LayerStack,
+    Level,
+    RuleSettings,
+    Team,
+)
 from arch_rules.model.patterns import Pattern, pattern_problem, split_import_expression
 
 if sys.version_info >= (3, 11):
@@ -28,140 +36,19 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-
-@dataclass(frozen=True)
-class IgnoredImport:
-    """An agreed exception ``importer -> imported`` (wildcards allowed, matched exactly)."""
-
-    text: str
-    importer: Pattern
-    imported: Pattern
-    key: str  # key path, for messages and locations
-
-
-@dataclass(frozen=True)
-class LayerEntry:
-    """One module pattern on one level of a stack; ``optional`` when written ``(name)``."""
-
-    pattern: Pattern
-    optional: bool
-    key: str
-
-
-@dataclass(frozen=True)
-class Level:
-    entries: tuple[LayerEntry, ...]
-    independent: bool  # "a | b" (True) or "a : b" / a single entry (False)
-
-
-@dataclass(frozen=True)
-class LayerStack:
-    index: int
-    name: str
-    levels: tuple[Level, ...]
-    containers: tuple[Pattern, ...]
-    ignore_imports: tuple[IgnoredImport, ...]
-    because: str
-    key: str
-
-    @property
-    def label(self) -> str:
-        return self.name or f"layers[{self.index}]"
-
-
-@dataclass(frozen=True)
-class Team:
-    name: str
-    owns: tuple[Pattern, ...]
-    interface: tuple[Pattern, ...] | None  # None: the owned packages themselves
-    depends_on: tuple[str, ...] | None  # None: any team
-    contact: str
-    because: str
-    key: str
-
-    @property
-    def label(self) -> str:
-        return f"team {self.name} ({self.contact})" if self.contact else f"team {self.name}"
-
-
-@dataclass(frozen=True)
-class Forbid:
-    index: int
-    sources: tuple[Pattern, ...]
-    forbidden: tuple[Pattern, ...]
-    allow_indirect: bool
-    ignore_imports: tuple[IgnoredImport, ...]
-    because: str
-    key: str
-
-
-@dataclass(frozen=True)
-class Independent:
-    index: int
-    modules: tuple[Pattern, ...]
-    ignore_imports: tuple[IgnoredImport, ...]
-    because: str
-    key: str
-
-
-@dataclass(frozen=True)
-class RuleSettings:
-    select: tuple[str, ...] = (defaults.CODE_PREFIX,)
-    ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    baseline: str = defaults.BASELINE_FILE
-
-
-@dataclass(frozen=True)
-class Config:
-    """The validated declaration. Paths are relative to ``root`` (the folder of ``path``)."""
-
-    path: Path
-    root: Path
-    source_roots: tuple[str, ...] = (".",)
-    root_packages: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = ()
-    require_owner: bool = False
-    type_checking_imports: str = "check"
-    local_imports: str = "check"
-    dynamic_imports: str = "check"
-    acyclic: tuple[Pattern, ...] = ()
-    codeowners: str | None = None
-    cache_dir: str = defaults.CACHE_DIR
-    layers: tuple[LayerStack, ...] = ()
-    teams: tuple[Team, ...] = ()
-    forbid: tuple[Forbid, ...] = ()
-    independent: tuple[Independent, ...] = ()
-    rules: RuleSettings = field(default_factory=RuleSettings)
-    #: The raw table, for hashing and for `arch-rules contracts`.
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    #: The text of the configuration file, to locate patterns (ARC001/ARC004) by line.
-    text: str = field(default="", compare=False, repr=False)
-
-    @property
-    def display_path(self) -> str:
-        return self.path.name
-
-    @property
-    def digest(self) -> str:
-        """Hash of what the configuration means: a change invalidates every cached result."""
-        payload = json.dumps(self.raw, sort_keys=True, default=str) + "\0" + str(self.root)
-        return hashlib.sha256(payload.encode()).hexdigest()[:24]
-
-    def ignored_imports(self) -> list[IgnoredImport]:
-        found: list[IgnoredImport] = []
-        for stack in self.layers:
-            found.extend(stack.ignore_imports)
-        for forbid in self.forbid:
-            found.extend(forbid.ignore_imports)
-        for independent in self.independent:
-            found.extend(independent.ignore_imports)
-        return found
-
-    def line_of(self, key: str, value: str | None = None) -> int:
-        """The line of the configuration file that holds ``value`` under ``key`` (best effort, 1-based)."""
-        return _locate(self.text, key, value)
+__all__ = [
+    "Config",
+    "Forbid",
+    "IgnoredImport",
+    "Independent",
+    "LayerStack",
+    "Team",
+    "code_checker",
+    "did_you_mean",
+    "find_config",
+    "load",
+    "unknown_teams",
+]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -203,8 +90,11 @@ def _has_table(text: str) -> bool:
     return isinstance(data.get("tool"), dict) and "arch_rules" in data["tool"]
 
 
-def load(path: Path | None = None, start: Path | None = None) -> Config:
-    """Read and validate the configuration at ``path`` (or discovered from ``start``/the cwd)."""
+def load(path: Path | None = None, start: Path | None = None, codes: Collection[str] = ()) -> Config:
+    """Read and validate the configuration at ``path`` (or discovered from ``start``/the cwd).
+
+    ``codes`` are the rule codes ``select``, ``ignore`` and ``severity`` may name (the rule registry's).
+    """
     if path is None:
         found = find_config(start or Path.cwd())
         if found is None:
@@ -237,7 +127,7 @@ def load(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError([f"{label}: no [tool.arch_rules] table"])
     if not isinstance(table, dict):
         raise ConfigError([f"{label}: tool.arch_rules: expected a table"])
-    return _Validator(path, text, label).build(table)
+    return _Validator(path, text, label, codes).build(table)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -269,12 +159,6 @@ RULES_KEYS = ("select", "ignore", "severity", "per_file_ignores", "baseline")
 _TEAM_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
-def because_clause(text: str) -> str:
-    """A ``because`` text as messages quote it: `` (The domain stays framework-free)``, or nothing."""
-    text = " ".join(text.split())  # messages are one line, whatever the TOML string held
-    return f" ({text.rstrip('.')})" if text else ""
-
-
 def unknown_teams(config: Config) -> list[str]:
     """``depends_on`` entries that name no team (checked after CODEOWNERS has added its teams)."""
     names = [t.name for t in config.teams]
@@ -287,12 +171,14 @@ def unknown_teams(config: Config) -> list[str]:
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean "x"?)`` for the closest of ``choices``, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 class _Validator:
-    def __init__(self, path: Path, text: str, label: str) -> None:
+    def __init__(self, path: Path, text: str, label: str, codes: Collection[str]) -> None:
+        self.codes = codes
         self.path = path
         self.text = text
         self.label = label
@@ -579,7 +465,7 @@ class _Validator:
             self.problem(key, f"expected a table, got {_type_name(table)}")
             return RuleSettings()
         self.known_keys(table, RULES_KEYS, key)
-        check = code_checker()
+        check = code_checker(self.codes)
         select = self.strings(table, "select", key)
         ignore = self.strings(table, "ignore", key) or []
         for name, values in (("select", select or []), ("ignore", ignore)):
@@ -631,25 +517,22 @@ class _Validator:
         )
 
 
-def code_checker() -> Callable[[str], str | None]:
-    """A function telling why a code or prefix in select/ignore/severity is not a known rule, if it is not."""
-    from arch_rules.rules import all_rules
-
-    codes = list(all_rules())
+def code_checker(codes: Collection[str]) -> Callable[[str], str | None]:
+    """A function telling why a code or prefix in select/ignore/severity is not one of ``codes``, if it is not."""
 
     def check(code: str) -> str | None:
         if not isinstance(code, str):
             return f"expected a rule code, got {_type_name(code)}"
         if any(known.startswith(code) for known in codes) and code:
             return None
-        return f"unknown rule code {json.dumps(code)}{did_you_mean(code, codes)}"
+        return f"unknown rule code {json.dumps(code)}{did_you_mean(code, list(codes))}"
 
     return check
 
 
 def _one_line(text: str) -> str:
     """Texts quoted in messages (``because``, ``contact``) with their whitespace folded: a message is one
-    line (DESIGN §3), even when the TOML string was a multi-line one."""
+    line, even when the TOML string was a multi-line one."""
     return " ".join(text.split())
 
 
@@ -665,63 +548,3 @@ def _type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__
-
-
-# ----------------------------------------------------------------------------------------------------
-# locating a key's value in the file, for findings about the configuration (ARC001, ARC004)
-
-
-def _locate(text: str, key: str, value: str | None) -> int:
-    """Line of ``value`` (a quoted string) inside the table that ``key`` lives in; best effort."""
-    lines = source_lines(text)
-    start = _table_start(lines, key)
-    leaf = re.sub(r"\[\d+\]$", "", key.rsplit(".", 1)[-1])
-    if value is not None:
-        quoted = (json.dumps(value), f"'{value}'")
-        for number in range(start, len(lines)):
-            line = lines[number]
-            if number > start and _is_header(line):
-                break
-            if any(q in line for q in quoted):
-                return number + 1
-        # The value may be one part of a quoted entry ("a | b", "(optional)", "x -> y").
-        inside = re.compile(r"[\"'][^\"']*(?<![\w.])" + re.escape(value) + r"(?![\w.])[^\"']*[\"']")
-        for number in range(start, len(lines)):
-            if number > start and _is_header(lines[number]):
-                break
-            if inside.search(lines[number]):
-                return number + 1
-    for number in range(start, len(lines)):
-        if re.match(rf"^\s*{re.escape(leaf)}\s*=", lines[number]):
-            return number + 1
-    return start + 1 if start < len(lines) else 1
-
-
-def _is_header(line: str) -> bool:
-    return bool(re.match(r"^\s*\[", line))
-
-
-def _table_start(lines: list[str], key: str) -> int:
-    """Index of the header line of the table holding ``key`` (e.g. the 2nd ``[[tool.arch_rules.layers]]``)."""
-    parts = key.split(".")
-    # tool.arch_rules.layers[1].order[0] -> array table "tool.arch_rules.layers", occurrence 1
-    for depth in range(len(parts), 1, -1):
-        prefix = ".".join(parts[:depth])
-        m = re.match(r"^(.*)\[(\d+)\]$", prefix)
-        if m:
-            name, occurrence = m.group(1), int(m.group(2))
-            seen = -1
-            for number, line in enumerate(lines):
-                if re.match(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", line):
-                    seen += 1
-                    if seen == occurrence:
-                        return number
-            continue
-        plain = re.sub(r'\."([^"]*)"', r".\1", prefix)
-        for number, line in enumerate(lines):
-            if re.match(rf"^\s*\[\s*{re.escape(plain)}\s*\]", line):
-                return number
-    for number, line in enumerate(lines):
-        if re.match(r"^\s*\[\s*tool\.arch_rules\s*\]", line):
-            return number
-    return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
+__all__ = ["ChainLink", "Finding", "Report"]
+
 
 @dataclass(frozen=True)
 class ChainLink:
@@ -72,6 +74,6 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        # DESIGN §4: 1 means error-severity findings. Stale baseline entries are reported (so the file
+        # Exit code 1 means error-severity findings (docs/output.md). Stale baseline entries are reported (so the file
         # can shrink) but are not findings; a team that wants them to fail can grep the report.
         return 1 if self.errors else 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+__all__ = ["Pattern", "pattern_problem", "split_import_expression"]
+
 _SEGMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -60,7 +62,7 @@ class Pattern:
 
     @property
     def specificity(self) -> tuple[int, int]:
-        """More literal segments wins, then more segments (DESIGN §2, ownership)."""
+        """More literal segments wins, then more segments (docs/configuration.md, ownership)."""
         return (self.literal_segments, len(self.text.split(".")))
 
     @property

@@ -21,9 +21,13 @@ from arch_rules.facts import FileFacts, ImportFact
 from arch_rules.model.config import Config, IgnoredImport, LayerStack, Team
 from arch_rules.model.patterns import Pattern
 
+__all__ = ["LayerPlace", "Module", "Project", "Target", "discover", "import_matches"]
+
 
 @dataclass(frozen=True)
 class Module:
+    """One module of the project: its dotted name, its file, and whether it is a package's ``__init__``."""
+
     name: str
     path: Path  # absolute
     relpath: str  # relative to the project root, "/" separators
@@ -41,6 +45,8 @@ class Target:
 
 @dataclass(frozen=True)
 class LayerPlace:
+    """Where a module sits in one layer stack: the level, the entry that covers it, its container."""
+
     stack: LayerStack
     container: str  # "" without containers
     level: int  # 0 is the highest
@@ -138,7 +144,7 @@ class Project:
 
     @functools.cache  # noqa: B019 - one Project per run; the cache dies with it
     def team_of(self, name: str) -> Team | None:
-        """The team whose ``owns`` pattern matches ``name`` most specifically (DESIGN §2, ownership)."""
+        """The team whose ``owns`` pattern matches ``name`` most specifically (docs/configuration.md, ownership)."""
         best: tuple[tuple[int, int], Team] | None = None
         for pattern, team in self._claims(name):
             if best is None or pattern.specificity > best[0]:
@@ -203,7 +209,7 @@ class Project:
         return self._containers[stack.index]
 
     def layer_of(self, name: str, stack: LayerStack) -> LayerPlace | None:
-        """Where ``name`` sits in ``stack``: the most specific entry covering it (DESIGN §2, layers)."""
+        """Where ``name`` sits in ``stack``: the most specific entry covering it (docs/configuration.md, layers)."""
         key = (name, stack.index)  # not the stack itself: hashing a frozen dataclass on every call is slow
         if key not in self._layers:
             self._layers[key] = self._layer_of(name, stack)
@@ -237,7 +243,7 @@ class Project:
         return importer.rpartition(".")[0]
 
     def targets(self, importer: str, fact: ImportFact) -> list[Target]:
-        """The modules an import statement imports (DESIGN §2, "An import of module M")."""
+        """The modules an import statement imports (docs/configuration.md, what an import imports)."""
         base = fact.module
         if fact.level:
             if fact.form == "dynamic" and fact.package not in (None, "__package__"):
@@ -318,7 +324,7 @@ def _entry_name(pattern_text: str, name: str) -> str:
 
 
 def discover(config: Config, git_only: bool = False) -> Project:
-    """Walk the source roots and name every module of the project (DESIGN §2, precise semantics)."""
+    """Walk the source roots and name every module of the project (docs/configuration.md, modules of the project)."""
     root = config.root
     exclude = _Filter(root, config.exclude)
     tracked = _git_files(root) if git_only else None

@@ -1,10 +1,19 @@
-"""The rules: their records (``records``), the catalogue of every rule (``catalogue``), the rule logic by
-family (``modules``, ``boundaries``, ``interfaces``) and the documentation generated from the records
-(``docs``)."""
+"""The rules, one module each, grouped by family in folders (configuration, modules, imports, graph,
+interfaces, suppression): each holds the rule's record, its check and its message. ``rule`` defines what
+a rule is, ``registry`` lists them and runs them, ``examples`` holds what the rules' examples share."""
 
 from __future__ import annotations
 
-from arch_rules.rules.catalogue import all_rules
-from arch_rules.rules.records import Example, Rule
+from arch_rules.rules.registry import all_rules, check_graph, check_module, check_project, codes, suppression_rules
+from arch_rules.rules.rule import Example, Rule
 
-__all__ = ["Example", "Rule", "all_rules"]
+__all__ = [
+    "Example",
+    "Rule",
+    "all_rules",
+    "check_graph",
+    "check_module",
+    "check_project",
+    "codes",
+    "suppression_rules",
+]

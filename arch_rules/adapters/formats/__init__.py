@@ -1,7 +1,7 @@
-"""Output formats: one `Report`, six renderings (DESIGN §5).
+"""Output formats: one `Report`, six renderings (docs/output.md).
 
 Every format is a pure function ``Report, FormatContext -> str``; none of them reads files, the
-environment or the clock, so the same report always renders to the same bytes (DESIGN §4: output is
+environment or the clock, so the same report always renders to the same bytes (docs/output.md: output is
 deterministic). The only side effect in this package is `write_github_step_summary`, which appends to the
 file GitHub names in ``$GITHUB_STEP_SUMMARY``; the CLI decides whether to call it.
 
@@ -15,7 +15,7 @@ Conventions shared by all formats, decided here once so they agree:
   the *last* character (inclusive, like GitHub's ``endColumn``); SARIF, whose ``endColumn`` is exclusive,
   adds one. Impossible ranges (end before start) are dropped rather than emitted, as GitHub's runner
   would silently do anyway.
-* **Rule names** come from ``ctx.rules`` (not ``Finding.name``), so a format never loads the catalogue
+* **Rule names** come from ``ctx.rules`` (not ``Finding.name``), so a format never loads the rule registry
   behind the caller's back and tests can pass their own rules.
 * **Order.** Findings are rendered sorted by ``Finding.sort_key`` (path, line, column, code, message),
   whatever order the report holds them in; the GitHub format then moves errors before warnings.
@@ -164,7 +164,7 @@ def rule_title(code: str, ctx: FormatContext) -> str:
 
 
 def sorted_findings(report: Report) -> list[Finding]:
-    """The report's findings in the documented order (DESIGN §4), regardless of how they were collected."""
+    """The report's findings in the documented order (path, line, column, code), however they were collected."""
     return sorted(report.findings, key=Finding.sort_key)
 
 
@@ -174,7 +174,7 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 def one_line(text: str) -> str:
     """``text`` with its line breaks folded into single spaces.
 
-    Messages are meant to be one line (STYLE), but a multi-line ``because`` string in pyproject.toml or
+    Messages are meant to be one line, but a multi-line ``because`` string in pyproject.toml or
     a parser's error text can bring a newline; in line-oriented output it would forge a second finding.
     The separator set is exactly what ``str.splitlines`` splits on.
     """

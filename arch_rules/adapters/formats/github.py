@@ -1,6 +1,6 @@
 """The github format: workflow commands that become annotations on a pull request, and the job summary.
 
-Facts this module relies on (shared/reference/ci-formats.md §1, read from ``actions/runner``):
+Facts this module relies on (read from GitHub's runner source, ``actions/runner``):
 
 * one command per stdout line, ``::error file=…,line=…::message``; the runner takes the properties up
   to the first ``::``, splits them on ``,`` and each on its first ``=``, and silently drops what does not
@@ -32,7 +32,7 @@ from arch_rules.adapters.formats import (
 from arch_rules.adapters.formats.text import stale_baseline_line
 from arch_rules.model.findings import Finding, Report
 
-#: ``ExecutionContext._maxCountPerIssueType`` in actions/runner (ci-formats.md §1.3).
+#: ``ExecutionContext._maxCountPerIssueType`` in actions/runner.
 ANNOTATIONS_SHOWN_PER_LEVEL = 10
 #: Edges drawn in the Mermaid picture; beyond this a diagram stops being readable (and Mermaid slow).
 MAX_GRAPH_EDGES = 100

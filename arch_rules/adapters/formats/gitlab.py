@@ -1,12 +1,12 @@
 """The gitlab format: a Code Quality report (``artifacts:reports:codequality``) for merge requests.
 
 GitLab reads only ``description``, ``check_name``, ``fingerprint``, ``severity``, ``location.path`` and
-``location.lines.begin`` (shared/reference/ci-formats.md §3.1); everything else is left out. Two facts
+``location.lines.begin`` (GitLab's Code Quality report format); everything else is left out. Two facts
 shape the fingerprint: GitLab collapses issues with the same fingerprint into one entry in the merge
 request widget, and it compares fingerprints across pipelines to say what is new or fixed. So each issue
 uses the finding's own line-independent fingerprint, and when two findings share one (the same import
 written twice in one file), the second and later get a fingerprint derived from it and their occurrence
-number in DESIGN §4 order -- unique, and the same on every run over the same code.
+number in the documented order (path, line, column, code) -- unique, and the same on every run over the same code.
 """
 
 from __future__ import annotations

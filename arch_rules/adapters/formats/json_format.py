@@ -34,7 +34,7 @@ appear in any release, so readers should ignore keys they do not know)::
       }
     }
 
-Findings are in DESIGN §4 order (path, line, column, code); keys are sorted and the output is indented
+Findings are in the documented order (path, line, column, code); keys are sorted and the output is indented
 by two spaces, so two runs over the same code give byte-identical files that diff well. Output is ASCII
 (non-ASCII is ``\\u`` escaped): the file is valid whatever encoding the shell or CI log assumes.
 """

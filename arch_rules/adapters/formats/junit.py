@@ -2,10 +2,10 @@
 actions that read JUnit).
 
 One testcase per rule, so the report reads as "which rules does this code pass": a rule with no findings
-passes, a rule with findings fails with one ``<failure>`` per finding (DESIGN §5), whose message is the
+passes, a rule with findings fails with one ``<failure>`` per finding (docs/output.md), whose message is the
 finding's ``path:line:col: message``. Some readers (GitLab among them) show only one failure per
 testcase, so the testcase's ``<system-out>`` also lists every finding, one per line
-(shared/reference/ci-formats.md §3.2). Codes that the context has no rule for (a newer engine, an older
+(as GitLab's JUnit report reads it). Codes that the context has no rule for (a newer engine, an older
 catalogue) still get a testcase, so no finding is lost.
 
 Attributes carry counts only, no timestamps or host names, so the file is the same on every run. Text

@@ -1,11 +1,11 @@
 """The sarif format: SARIF 2.1.0 for GitHub code scanning and every other SARIF viewer.
 
-Choices, with the facts behind them (shared/reference/ci-formats.md §2):
+Choices, with the facts behind them (GitHub code scanning's documented SARIF support):
 
-* Valid against the OASIS errata01 schema (``shared/reference/sarif-schema-2.1.0.json``), which is what
+* Valid against the OASIS errata01 schema (the official sarif-schema-2.1.0.json), which is what
   upload-sarif validates with; ``results`` is always an array because upload-sarif rejects a run without
   one (§2.2).
-* Every rule of the catalogue is described, not only those with findings, so code scanning shows help
+* Every rule of the registry is described, not only those with findings, so code scanning shows help
   for a rule the first time it fires and rule indexes never shift between runs.
 * No ``security-severity``: arch-rules is not a security tool and that property would file its findings
   as security alerts (§2.3). Severity is ``level`` plus ``problem.severity``.
@@ -34,7 +34,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 SRCROOT = "%SRCROOT%"
 #: The project's home page, taken from the rules page URL so the address lives in defaults.py only.
 INFORMATION_URI = DOCS_RULES_URL.partition("/blob/")[0]
-#: GitHub's limit for short and full descriptions (ci-formats.md §2.2).
+#: GitHub's limit for short and full descriptions.
 MAX_DESCRIPTION = 1024
 TAGS = ["architecture", "maintainability"]
 

@@ -1,6 +1,6 @@
 """The text format: what a person reads in a terminal, and what editors and problem matchers parse.
 
-Each finding is exactly ``path:line:col: CODE message`` (DESIGN §5) -- the shape flake8, ruff and
+Each finding is exactly ``path:line:col: CODE message`` (docs/output.md) -- the shape flake8, ruff and
 compilers use, so terminals make it clickable and regexes written for those tools work. Severity is not on
 the line (that would change the shape); the summary counts errors and warnings separately. Everything
 after the findings is prose for the reader, with the one-line summary last, where a reader of a long log
@@ -51,7 +51,7 @@ def summary_line(report: Report) -> str:
     """``Found 3 errors and 1 warning (12 files checked).`` / ``All checks passed (12 files checked).``
 
     A clean run over zero files says so rather than "passed": a configuration that covers nothing must
-    never look like a pass (DESIGN §7).
+    never look like a pass.
     """
     files = f"{plural(report.files_checked, 'file')} checked"
     stale = (

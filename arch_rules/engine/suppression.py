@@ -1,0 +1,34 @@
+"""Suppression as flake8 reads it: a ``# noqa`` on any line of a finding's statement hides the finding
+when it names the finding's code or names none; the suppression rules (arch_rules/rules/suppression/)
+then say what they have to say about each comment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from arch_rules.facts import Noqa
+from arch_rules.model.findings import Finding
+from arch_rules.rules import suppression_rules
+
+__all__ = ["apply_noqa"]
+
+
+def apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, ...]]) -> list[Finding]:
+    """The findings no ``# noqa`` hides, plus the findings of the suppression rules about the comments."""
+    kept: list[Finding] = []
+    hidden: dict[tuple[str, int], list[Finding]] = {}
+    for finding in findings:
+        last = finding.end_line or finding.line
+        suppressed = False
+        for comment in noqa_by_path.get(finding.path, ()):
+            if finding.line <= comment.line <= last and comment.suppresses(finding.code):
+                suppressed = True
+                hidden.setdefault((finding.path, comment.line), []).append(finding)
+        if not suppressed:
+            kept.append(finding)
+    rules = list(suppression_rules())
+    for path, comments in noqa_by_path.items():
+        for comment in comments:
+            for rule in rules:
+                kept.extend(rule.check_noqa(path, comment, hidden.get((path, comment.line), [])))
+    return kept

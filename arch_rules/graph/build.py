@@ -1,0 +1,235 @@
+"""The project's import graph, built once per run with grimp from the project's own files.
+
+How the graph finds the project's packages: grimp looks packages up with ``importlib.util.find_spec``,
+which would answer from ``sys.modules`` or from an installed copy of a same-named package. While building,
+arch-rules gives grimp a package finder bound to the configured source roots (``PathFinder.find_spec``
+with an explicit path: no ``sys.modules``, no ``sys.path``), and a module finder that scans only the
+modules of the project that parse. Nothing is imported or run, and ``sys.path`` is never touched.
+
+grimp's cache is not safe for concurrent writers, so the build holds an exclusive ``fcntl`` lock on
+``<cache_dir>/grimp.lock``; where there is no ``fcntl`` (Windows) or the folder cannot be written, the
+graph is built without a cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.machinery
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from arch_rules.errors import ArchRulesError, ConfigError, InternalError
+from arch_rules.graph.translate import Translation
+from arch_rules.model.project import Project
+
+#: Subfolder of the project's cache folder that holds grimp's cache.
+GRAPH_CACHE = "grimp"
+
+_GRIMP_SETTINGS_LOCK = threading.Lock()
+
+
+def build_graph(project: Project, translation: Translation, *, cache: bool = True) -> tuple[Any, list[str]]:
+    """The project's import graph, built once; plus notes (files left out, an empty graph)."""
+    try:
+        import grimp
+        from grimp.exceptions import SourceSyntaxError
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise InternalError(f"grimp is not installed ({exc}); reinstall arch-rules") from None
+    notes: list[str] = []
+    broken = {name for name, facts in project.facts.items() if facts.syntax_error is not None}
+    by_file = {os.path.normcase(os.path.abspath(m.path)): name for name, m in project.modules.items()}
+    graph = None
+    for _attempt in range(len(project.modules) + 1):
+        keep = {name for name in project.modules if name not in broken}
+        try:
+            options = (f"external={translation.include_external}", f"tc={translation.exclude_type_checking}")
+            with (
+                _graph_cache(project, cache, options) as cache_dir,
+                _project_finders(project, keep.__contains__),
+            ):
+                graph = grimp.build_graph(
+                    *project.root_packages,
+                    include_external_packages=translation.include_external,
+                    exclude_type_checking_imports=translation.exclude_type_checking,
+                    cache_dir=cache_dir,
+                )
+            break
+        except SourceSyntaxError as exc:
+            # grimp's parser refused a file ours read (or the engine gave no facts): leave it out too.
+            name = by_file.get(os.path.normcase(os.path.abspath(exc.filename)))
+            if name is None or name in broken:
+                raise InternalError(f"the import graph could not be built: {exc}") from None
+            broken.add(name)
+        except ArchRulesError:
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: B036 - grimp's Rust panics are BaseExceptions
+            raise InternalError(f"the import graph could not be built: {type(exc).__name__}: {exc}") from None
+    if graph is None:  # pragma: no cover - every module broken and grimp still complaining
+        raise InternalError("the import graph could not be built")
+    for name in project.all_names():
+        if name not in graph.modules:
+            graph.add_module(name)  # a file left out still exists: contracts naming it stay valid
+    _drop_uncounted_imports(project, graph)
+    if broken:
+        count = len(broken & set(project.modules))
+        notes.append(
+            f"graph: {count} file{'s' if count != 1 else ''} that do{'' if count != 1 else 'es'} not parse "
+            "left out of the import graph (ARC003)"
+        )
+    if not _has_internal_imports(project, graph):
+        notes.append(
+            "graph: no module of the project imports another one, so the graph contracts (ARC2xx) found "
+            f"nothing to check (root packages: {', '.join(project.root_packages)}; source roots: "
+            f"{', '.join(project.config.source_roots)})"
+        )
+    return graph, notes
+
+
+@contextlib.contextmanager
+def _graph_cache(project: Project, enabled: bool, options: tuple[str, ...] = ()) -> Iterator[str | None]:
+    """grimp's cache folder, held under an exclusive lock so concurrent runs never write it at once."""
+    if not enabled:
+        yield None
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock to be had, so no shared cache
+        yield None
+        return
+    base = project.root / project.config.cache_dir
+    try:
+        if not base.is_dir():  # a .gitignore only in a folder we create (as cache.py): never in the user's
+            base.mkdir(parents=True, exist_ok=True)
+            (base / ".gitignore").write_text("# Created by arch-rules.\n*\n", encoding="utf-8")
+        handle = open(base / f"{GRAPH_CACHE}.lock", "a+b")  # noqa: SIM115 - held across the yield
+    except OSError:
+        yield None  # a read-only checkout still checks; it just does not remember
+        return
+    # grimp resolves `from a import b` against the module set when it scans a file, and reuses that
+    # scan while the file is unchanged: a new or removed module elsewhere would leave it stale. So each
+    # module set (and graph option) has a cache folder of its own; only the current one is kept.
+    shape = "\0".join([*sorted(project.modules), "|", *sorted(project.namespaces), "|", *options])
+    folder = f"{GRAPH_CACHE}-{hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()}"
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        for old in base.glob(f"{GRAPH_CACHE}-*"):
+            if old.name != folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        yield str(base / folder)
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+@contextlib.contextmanager
+def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[None]:
+    """grimp's package and module finders, bound to the project for the duration of one build."""
+    from grimp.application.config import settings
+
+    roots = [str((project.root / r).resolve()) for r in project.config.source_roots]
+    versions = {
+        os.path.normcase(os.path.abspath(module.path)): float(int(project.hashes[module.relpath][:12], 16))
+        for module in project.modules.values()
+        if not project.hashes.get(module.relpath, "unreadable:").startswith("unreadable:")
+    }
+
+    class PackageFinder:
+        """Finds a root package in the source roots only (never ``sys.modules`` or an installed copy)."""
+
+        def determine_package_directories(self, package_name: str, file_system: Any) -> set[str]:
+            spec = importlib.machinery.PathFinder.find_spec(package_name, roots)
+            if spec is None or not spec.submodule_search_locations:
+                raise ConfigError(
+                    [
+                        f"{project.config.display_path}: tool.arch_rules: package {package_name!r} is not a "
+                        f"package in the source roots ({', '.join(project.config.source_roots)})"
+                    ]
+                )
+            return {str(location) for location in spec.submodule_search_locations}
+
+    inner = settings.MODULE_FINDER
+
+    class ModuleFinder:
+        """grimp's own finder, keeping only the modules of the project that parse."""
+
+        def find_package(self, package_name: str, package_directory: str, file_system: Any) -> Any:
+            found = inner.find_package(
+                package_name=package_name,
+                package_directory=package_directory,
+                file_system=_Tolerant(file_system, versions),
+            )
+            files = frozenset(f for f in found.module_files if keep(f.module.name))
+            return dataclasses.replace(found, module_files=files)
+
+    with _GRIMP_SETTINGS_LOCK:
+        saved = {"PACKAGE_FINDER": settings.PACKAGE_FINDER, "MODULE_FINDER": settings.MODULE_FINDER}
+        settings.configure(PACKAGE_FINDER=PackageFinder(), MODULE_FINDER=ModuleFinder())
+        try:
+            yield
+        finally:
+            settings.configure(**saved)
+
+
+class _Tolerant:
+    """grimp's file system, with two changes.
+
+    - grimp's cache trusts a file's mtime; ours keys on content. The "mtime" grimp sees for a module of
+      the project is a number made from its content hash, so grimp re-reads exactly the files whose
+      content changed (an edit that keeps the mtime, a checkout restoring an older file).
+    - A file it cannot stat (a dangling link) does not stop the walk: it is not a module of the project,
+      and the module filter drops it before anything reads it.
+    """
+
+    def __init__(self, inner: Any, versions: dict[str, float]) -> None:
+        self._inner = inner
+        self._versions = versions
+
+    def get_mtime(self, file_name: str) -> float:
+        version = self._versions.get(os.path.normcase(os.path.abspath(file_name)))
+        if version is not None:
+            return version
+        try:
+            return float(self._inner.get_mtime(file_name))
+        except OSError:
+            return 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _drop_uncounted_imports(project: Project, graph: Any) -> None:
+    """Imports the configuration does not count (``local_imports = "ignore"``) leave the graph too."""
+    for name, facts in project.facts.items():
+        lines = {fact.line for fact in facts.imports if not fact.dynamic and not project.counts(fact)}
+        if not lines or name not in graph.modules:
+            continue
+        for imported in sorted(graph.find_modules_directly_imported_by(name)):
+            details = graph.get_import_details(importer=name, imported=imported)
+            kept = [d for d in details if d["line_number"] not in lines]
+            if len(kept) == len(details):
+                continue
+            graph.remove_import(importer=name, imported=imported)
+            for detail in kept:
+                graph.add_import(
+                    importer=name,
+                    imported=imported,
+                    line_number=detail["line_number"],
+                    line_contents=detail["line_contents"],
+                )
+
+
+def _has_internal_imports(project: Project, graph: Any) -> bool:
+    for name in project.modules:
+        if name in graph.modules and any(
+            project.is_first_party(other) for other in graph.find_modules_directly_imported_by(name)
+        ):
+            return True
+    return False

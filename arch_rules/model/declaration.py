@@ -1,0 +1,247 @@
+"""The declaration as values: what ``[tool.arch_rules]`` says once it is validated (teams, layers,
+forbids, independence, rule settings), immutable and hashable, with where each value stands in the file.
+arch_rules/model/config.py reads and validates it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arch_rules import defaults
+from arch_rules.facts import source_lines
+from arch_rules.model.patterns import Pattern
+
+__all__ = [
+    "Config",
+    "Forbid",
+    "IgnoredImport",
+    "Independent",
+    "LayerEntry",
+    "LayerStack",
+    "Level",
+    "RuleSettings",
+    "Team",
+]
+
+
+@dataclass(frozen=True)
+class IgnoredImport:
+    """An agreed exception ``importer -> imported`` (wildcards allowed, matched exactly)."""
+
+    text: str
+    importer: Pattern
+    imported: Pattern
+    key: str  # key path, for messages and locations
+
+
+@dataclass(frozen=True)
+class LayerEntry:
+    """One module pattern on one level of a stack; ``optional`` when written ``(name)``."""
+
+    pattern: Pattern
+    optional: bool
+    key: str
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a layer stack: its entries, independent siblings (``|``) or siblings that may import each
+    other (``:``)."""
+
+    entries: tuple[LayerEntry, ...]
+    independent: bool  # "a | b" (True) or "a : b" / a single entry (False)
+
+
+@dataclass(frozen=True)
+class LayerStack:
+    """One ``[[tool.arch_rules.layers]]`` entry: its levels, highest first, containers, agreed exceptions and
+    ``because``."""
+
+    index: int
+    name: str
+    levels: tuple[Level, ...]
+    containers: tuple[Pattern, ...]
+    ignore_imports: tuple[IgnoredImport, ...]
+    because: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return self.name or f"layers[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Team:
+    """One ``[tool.arch_rules.teams.NAME]`` table: what the team owns, its interface, whom it may depend on,
+    its contact."""
+
+    name: str
+    owns: tuple[Pattern, ...]
+    interface: tuple[Pattern, ...] | None  # None: the owned packages themselves
+    depends_on: tuple[str, ...] | None  # None: any team
+    contact: str
+    because: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return f"team {self.name} ({self.contact})" if self.contact else f"team {self.name}"
+
+
+@dataclass(frozen=True)
+class Forbid:
+    """One ``[[tool.arch_rules.forbid]]`` entry: modules that may not import others, directly or through a
+    chain."""
+
+    index: int
+    sources: tuple[Pattern, ...]
+    forbidden: tuple[Pattern, ...]
+    allow_indirect: bool
+    ignore_imports: tuple[IgnoredImport, ...]
+    because: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Independent:
+    """One ``[[tool.arch_rules.independent]]`` entry: modules that may not import each other."""
+
+    index: int
+    modules: tuple[Pattern, ...]
+    ignore_imports: tuple[IgnoredImport, ...]
+    because: str
+    key: str
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """``[tool.arch_rules.rules]``: select, ignore, severity, per-file ignores and the baseline file."""
+
+    select: tuple[str, ...] = (defaults.CODE_PREFIX,)
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    baseline: str = defaults.BASELINE_FILE
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated declaration. Paths are relative to ``root`` (the folder of ``path``)."""
+
+    path: Path
+    root: Path
+    source_roots: tuple[str, ...] = (".",)
+    root_packages: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    require_owner: bool = False
+    type_checking_imports: str = "check"
+    local_imports: str = "check"
+    dynamic_imports: str = "check"
+    acyclic: tuple[Pattern, ...] = ()
+    codeowners: str | None = None
+    cache_dir: str = defaults.CACHE_DIR
+    layers: tuple[LayerStack, ...] = ()
+    teams: tuple[Team, ...] = ()
+    forbid: tuple[Forbid, ...] = ()
+    independent: tuple[Independent, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    #: The raw table, for hashing and for `arch-rules contracts`.
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The text of the configuration file, to locate patterns (ARC001/ARC004) by line.
+    text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def display_path(self) -> str:
+        return self.path.name
+
+    @property
+    def relpath(self) -> str:
+        """The configuration file as findings name it: relative to the project root."""
+        try:
+            return self.path.relative_to(self.root).as_posix()
+        except ValueError:
+            return self.path.name
+
+    @property
+    def digest(self) -> str:
+        """Hash of what the configuration means: a change invalidates every cached result."""
+        payload = json.dumps(self.raw, sort_keys=True, default=str) + "\0" + str(self.root)
+        return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+    def ignored_imports(self) -> list[IgnoredImport]:
+        found: list[IgnoredImport] = []
+        for stack in self.layers:
+            found.extend(stack.ignore_imports)
+        for forbid in self.forbid:
+            found.extend(forbid.ignore_imports)
+        for independent in self.independent:
+            found.extend(independent.ignore_imports)
+        return found
+
+    def line_of(self, key: str, value: str | None = None) -> int:
+        """The line of the configuration file that holds ``value`` under ``key`` (best effort, 1-based)."""
+        return _locate(self.text, key, value)
+
+
+# ----------------------------------------------------------------------------------------------------
+# locating a key's value in the file, for findings about the configuration (ARC001, ARC004)
+
+
+def _locate(text: str, key: str, value: str | None) -> int:
+    """Line of ``value`` (a quoted string) inside the table that ``key`` lives in; best effort."""
+    lines = source_lines(text)
+    start = _table_start(lines, key)
+    leaf = re.sub(r"\[\d+\]$", "", key.rsplit(".", 1)[-1])
+    if value is not None:
+        quoted = (json.dumps(value), f"'{value}'")
+        for number in range(start, len(lines)):
+            line = lines[number]
+            if number > start and _is_header(line):
+                break
+            if any(q in line for q in quoted):
+                return number + 1
+        # The value may be one part of a quoted entry ("a | b", "(optional)", "x -> y").
+        inside = re.compile(r"[\"'][^\"']*(?<![\w.])" + re.escape(value) + r"(?![\w.])[^\"']*[\"']")
+        for number in range(start, len(lines)):
+            if number > start and _is_header(lines[number]):
+                break
+            if inside.search(lines[number]):
+                return number + 1
+    for number in range(start, len(lines)):
+        if re.match(rf"^\s*{re.escape(leaf)}\s*=", lines[number]):
+            return number + 1
+    return start + 1 if start < len(lines) else 1
+
+
+def _is_header(line: str) -> bool:
+    return bool(re.match(r"^\s*\[", line))
+
+
+def _table_start(lines: list[str], key: str) -> int:
+    """Index of the header line of the table holding ``key`` (e.g. the 2nd ``[[tool.arch_rules.layers]]``)."""
+    parts = key.split(".")
+    # tool.arch_rules.layers[1].order[0] -> array table "tool.arch_rules.layers", occurrence 1
+    for depth in range(len(parts), 1, -1):
+        prefix = ".".join(parts[:depth])
+        m = re.match(r"^(.*)\[(\d+)\]$", prefix)
+        if m:
+            name, occurrence = m.group(1), int(m.group(2))
+            seen = -1
+            for number, line in enumerate(lines):
+                if re.match(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", line):
+                    seen += 1
+                    if seen == occurrence:
+                        return number
+            continue
+        plain = re.sub(r'\."([^"]*)"', r".\1", prefix)
+        for number, line in enumerate(lines):
+            if re.match(rf"^\s*\[\s*{re.escape(plain)}\s*\]", line):
+                return number
+    for number, line in enumerate(lines):
+        if re.match(r"^\s*\[\s*tool\.arch_rules\s*\]", line):
+            return number
+    return 0

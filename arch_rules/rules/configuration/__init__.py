@@ -1,0 +1,29 @@
+"""Rules about the declaration itself, located in pyproject.toml: patterns that match no module (ARC001)
+and agreed exceptions that no import needs any more (ARC004)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from arch_rules.model.findings import Finding
+
+if TYPE_CHECKING:
+    from arch_rules.model.config import Config, IgnoredImport
+    from arch_rules.model.patterns import Pattern
+    from arch_rules.model.project import Project
+
+
+def at_key(code: str, config: Config, key: str, value: str, message: str) -> Finding:
+    """A finding at the line of pyproject.toml that holds ``value`` under ``key``."""
+    return Finding(code, message, config.relpath, line=config.line_of(key, value), column=1, snippet=f"{key}={value}")
+
+
+def missing_side(project: Project, exception: IgnoredImport) -> Pattern | None:
+    """The side of an ``ignore_imports`` entry that names no module of the project (a third-party imported
+    side never does), or None."""
+    for side in (exception.importer, exception.imported):
+        if side is exception.imported and not project.is_first_party_pattern(side):
+            continue
+        if not project.any_matched(side):
+            return side
+    return None
