@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from arch_rules.model.findings import Finding
 from arch_rules.rules.examples import example
-from arch_rules.rules.rule import GraphRule, chain_finding
+from arch_rules.rules.rule import GraphRule, because_clause, chain_finding
 
 if TYPE_CHECKING:
     from arch_rules.graph import Violation
@@ -95,7 +95,6 @@ class IndirectForbiddenImport(GraphRule):
         contract = violation.contract
         return (
             f"{violation.importer} reaches {violation.final} through a chain of imports: {violation.chain}; "
-            f"{violation.downstream} may not import {violation.imported} "
-            f"({contract.label}{'; ' + contract.because.rstrip('.') if contract.because else ''}); "
-            "break the chain or move this code"
+            f"{violation.downstream} may not import {violation.imported} in {contract.label}"
+            f"{because_clause(contract.because)}; break the chain or move this code"
         )

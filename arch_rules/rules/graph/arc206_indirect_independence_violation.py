@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from arch_rules.model.findings import Finding
 from arch_rules.rules.examples import example
-from arch_rules.rules.rule import GraphRule, chain_finding
+from arch_rules.rules.rule import GraphRule, because_clause, chain_finding
 
 if TYPE_CHECKING:
     from arch_rules.graph import Violation
@@ -107,7 +107,6 @@ class IndirectIndependenceViolation(GraphRule):
         contract = violation.contract
         return (
             f"{violation.importer} reaches {violation.final} through a chain of imports: {violation.chain}; "
-            f"{violation.downstream} and {violation.imported} are declared "
-            f"independent ({contract.label}{'; ' + contract.because.rstrip('.') if contract.because else ''}); "
-            "break the chain or go through an agreed interface"
+            f"{violation.downstream} and {violation.imported} are declared independent in {contract.label}"
+            f"{because_clause(contract.because)}; break the chain or go through an agreed interface"
         )
