@@ -35,7 +35,6 @@ def _example_rule() -> object:
 def registered(monkeypatch: pytest.MonkeyPatch) -> object:
     rule = _example_rule()
     monkeypatch.setattr(registry, "RULES", (*registry.RULES, rule))
-    monkeypatch.setattr(registry, "_BY_CODE", {**registry._BY_CODE, "ARC107": rule})
     return rule
 
 

@@ -74,17 +74,14 @@ RULES: tuple[Rule, ...] = (
     SuppressionWithoutReason(),
 )
 
-_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in sorted(RULES, key=lambda r: r.code)}
-
-
 def all_rules() -> dict[str, Rule]:
     """Every rule by code, sorted."""
-    return dict(_BY_CODE)
+    return {rule.code: rule for rule in sorted(RULES, key=lambda r: r.code)}
 
 
 def codes() -> list[str]:
     """Every rule code, sorted: what ``select``, ``ignore`` and ``severity`` may name."""
-    return list(_BY_CODE)
+    return sorted(rule.code for rule in RULES)
 
 
 def check_module(project: Project, module: Module, facts: FileFacts) -> list[Finding]:
