@@ -13,6 +13,7 @@ __all__ = [
     "DEFAULT_SEVERITY",
     "DOCS_RULES_URL",
     "IMPORT_KIND_SETTINGS",
+    "PRIVATE_IMPORTS_SETTINGS",
     "NOQA_RE",
     "PARALLEL_THRESHOLD",
     "SEVERITIES",
@@ -61,6 +62,10 @@ SEVERITIES = ("error", "warning")
 DEFAULT_SEVERITY = "error"
 
 IMPORT_KIND_SETTINGS = ("check", "ignore")
+
+#: Where ARC105 (private-name-import) applies: across declared team boundaries only (the default: only
+#: what the declaration names is reported), or to every import of the project.
+PRIVATE_IMPORTS_SETTINGS = ("across_teams", "everywhere")
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -238,7 +238,8 @@ def _context_digest(project: Project, exports: dict[str, str]) -> str:
     parts += (
         f"{name}={exports[project.modules[name].relpath]}"
         for name in sorted(project.modules)
-        if project.is_interface(name)
+        # A package's bindings decide whether `from package import n` takes a name or a submodule.
+        if project.is_interface(name) or project.modules[name].is_package
     )
     return content_hash("\0".join(parts).encode())
 

@@ -141,6 +141,7 @@ TOP_KEYS = (
     "type_checking_imports",
     "local_imports",
     "dynamic_imports",
+    "private_imports",
     "acyclic",
     "codeowners",
     "cache_dir",
@@ -150,10 +151,10 @@ TOP_KEYS = (
     "independent",
     "rules",
 )
-LAYER_KEYS = ("name", "order", "containers", "ignore_imports", "because")
+LAYER_KEYS = ("name", "order", "containers", "exhaustive", "exhaustive_ignores", "ignore_imports", "because")
 TEAM_KEYS = ("owns", "interface", "depends_on", "contact", "because")
-FORBID_KEYS = ("from", "import", "allow_indirect", "ignore_imports", "because")
-INDEPENDENT_KEYS = ("modules", "ignore_imports", "because")
+FORBID_KEYS = ("name", "from", "import", "allow_indirect", "ignore_imports", "because")
+INDEPENDENT_KEYS = ("name", "modules", "ignore_imports", "because")
 RULES_KEYS = ("select", "ignore", "severity", "per_file_ignores", "baseline")
 
 _TEAM_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -303,6 +304,9 @@ class _Validator:
             kind: self.choice(table, kind, base, defaults.IMPORT_KIND_SETTINGS, "check")
             for kind in ("type_checking_imports", "local_imports", "dynamic_imports")
         }
+        private_imports = self.choice(
+            table, "private_imports", base, defaults.PRIVATE_IMPORTS_SETTINGS, defaults.PRIVATE_IMPORTS_SETTINGS[0]
+        )
         acyclic = self.patterns(table, "acyclic", base)
         codeowners = (self.string(table, "codeowners", base) or None) if "codeowners" in table else None
         self.codeowners = codeowners
@@ -330,6 +334,7 @@ class _Validator:
             root_packages=tuple(root_packages) if root_packages is not None else None,
             exclude=tuple(exclude),
             require_owner=require_owner,
+            private_imports=private_imports,
             acyclic=acyclic,
             codeowners=codeowners,
             cache_dir=cache_dir,
@@ -375,7 +380,16 @@ class _Validator:
             if entries:
                 levels.append(Level(tuple(entries), independent=has_bar))
         containers = self.patterns(table, "containers", key)
+        exhaustive = self.boolean(table, "exhaustive", key, False)
+        if exhaustive and not containers:
+            self.problem(f"{key}.exhaustive", "needs containers: it asks that every child of each container is a layer")
+        ignores = self.strings(table, "exhaustive_ignores", key) or []
+        for i, tail in enumerate(ignores):
+            if not tail.isidentifier():
+                self.problem(f"{key}.exhaustive_ignores[{i}]", f"{json.dumps(tail)} is not a module name (one segment)")
         return LayerStack(
+            exhaustive=exhaustive,
+            exhaustive_ignores=tuple(ignores),
             index=index,
             name=name,
             levels=tuple(levels),
@@ -437,6 +451,7 @@ class _Validator:
         key = f"tool.arch_rules.forbid[{index}]"
         self.known_keys(table, FORBID_KEYS, key)
         return Forbid(
+            name=_one_line(self.string(table, "name", key)),
             index=index,
             sources=self.patterns(table, "from", key, required=True),
             forbidden=self.patterns(table, "import", key, required=True),
@@ -453,6 +468,7 @@ class _Validator:
         if "modules" in table and isinstance(table["modules"], list) and 0 < len(table["modules"]) < 2:
             self.problem(f"{key}.modules", "list at least two modules that must stay independent")
         return Independent(
+            name=_one_line(self.string(table, "name", key)),
             index=index,
             modules=modules,
             ignore_imports=self.ignore_imports(table, key),

@@ -68,6 +68,9 @@ class LayerStack:
     ignore_imports: tuple[IgnoredImport, ...]
     because: str
     key: str
+    #: With containers: every child of each container must be a layer (or in ``exhaustive_ignores``).
+    exhaustive: bool = False
+    exhaustive_ignores: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -104,6 +107,12 @@ class Forbid:
     ignore_imports: tuple[IgnoredImport, ...]
     because: str
     key: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How messages name the entry: its ``name``, else ``forbid[N]``."""
+        return self.name or f"forbid[{self.index}]"
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,12 @@ class Independent:
     ignore_imports: tuple[IgnoredImport, ...]
     because: str
     key: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How messages name the entry: its ``name``, else ``independent[N]``."""
+        return self.name or f"independent[{self.index}]"
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,7 @@ class Config:
     type_checking_imports: str = "check"
     local_imports: str = "check"
     dynamic_imports: str = "check"
+    private_imports: str = "across_teams"
     acyclic: tuple[Pattern, ...] = ()
     codeowners: str | None = None
     cache_dir: str = defaults.CACHE_DIR

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
+from arch_rules.model.messages import MAX_MESSAGE, clamp
+
 __all__ = ["ChainLink", "Finding", "Report"]
 
 
@@ -40,6 +42,11 @@ class Finding:
     team: str | None = None
     chain: tuple[ChainLink, ...] = ()
     snippet: str = ""
+
+    def __post_init__(self) -> None:
+        # One line a person reads: never longer than MAX_MESSAGE, whatever a rule enumerates.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", clamp(self.message))
 
     @property
     def fingerprint(self) -> str:

@@ -41,6 +41,16 @@ class Target:
     module: str
     names: tuple[str, ...] = ()
     first_party: bool = True
+    #: ``from X import n`` where ``X.n`` is a module and ``X`` itself binds ``n`` (defines, imports or lists
+    #: it in ``__all__``): ``X``. The import then takes the name ``X`` offers, which wins for the team and
+    #: private-name rules (ARC102, ARC105); the graph still sees the submodule, as grimp does.
+    bound_in: str = ""
+
+    def as_name(self) -> Target:
+        """The import as the name its package binds (``from X import n``), when that name wins."""
+        if not self.bound_in:
+            return self
+        return Target(self.bound_in, (self.module.rsplit(".", 1)[-1],), True)
 
 
 @dataclass(frozen=True)
@@ -268,12 +278,19 @@ class Project:
         for name, _alias in fact.names:
             full = f"{base}.{name}"
             if name != "*" and self.exists(full):
-                out.append(Target(full, (), True))
+                out.append(Target(full, (), True, base if self.binds(base, name) else ""))
             else:
                 plain.append(name)
         if plain:
             out.insert(0, Target(base, tuple(plain), True))
         return out
+
+    def binds(self, module: str, name: str) -> bool:
+        """Whether ``module`` itself binds ``name`` at top level (or lists it in a static ``__all__``)."""
+        facts = self.facts.get(module) if module in self.modules else None
+        if facts is None:
+            return False
+        return name in facts.bound_names or any(n == name for n, _ in facts.all_names or ())
 
     def counts(self, fact: ImportFact) -> bool:
         """Whether the configuration checks imports of this kind."""

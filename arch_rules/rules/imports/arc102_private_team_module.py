@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from arch_rules.model.findings import Finding
+from arch_rules.model.messages import enumerate_capped
 from arch_rules.rules.examples import GATEWAY, PAYMENTS_API, PAYMENTS_TEAMS, example
 from arch_rules.rules.rule import Fixer, ImportRule, ModuleContext, because_clause, who
 
@@ -82,6 +83,7 @@ class PrivateTeamModule(ImportRule):
         return MoveToInterface(project)
 
     def check_import(self, context: ModuleContext, fact: ImportFact, target: Target) -> Iterator[Finding]:
+        target = target.as_name()  # `from pkg.core import pipeline`, pkg.core binding it: the name wins
         if not target.first_party:
             return
         project, imported = context.project, target.module
@@ -107,11 +109,11 @@ class PrivateTeamModule(ImportRule):
             missing = [n for n in target.names if n not in {name for name, _ in found}]
             if interfaces:
                 return (
-                    f"{head}; its interface ({', '.join(interfaces)}) does not export {', '.join(missing)}: "
+                    f"{head}; its interface ({enumerate_capped(interfaces)}) does not export {enumerate_capped(missing)}: "
                     f"ask {who(team)} to add it there"
                 )
         if interfaces:
-            return f"{head}; use the team's interface ({', '.join(interfaces)}) instead"
+            return f"{head}; use the team's interface ({enumerate_capped(interfaces)}) instead"
         return f"{head}; the team publishes no interface module: ask {who(team)} for one"
 
 

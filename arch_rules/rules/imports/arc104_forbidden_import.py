@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from arch_rules.model.findings import Finding
+from arch_rules.model.messages import enumerate_capped
 from arch_rules.rules.examples import example
 from arch_rules.rules.rule import ImportRule, ModuleContext, because_clause, owner_clause
 
@@ -102,8 +103,9 @@ class ForbiddenImport(ImportRule):
                     continue
                 message = (
                     f"{importer} imports {imported}{owner_clause(project, imported)}, which "
-                    f"{', '.join(p.text for p in rule.sources)} may not import"
-                    f"{because_clause(rule.because)}; remove the dependency or move this code"
+                    f"{enumerate_capped([p.text for p in rule.sources])} may not import"
+                    f"{f' ({rule.name})' if rule.name else ''}{because_clause(rule.because)}; "
+                    "remove the dependency or move this code"
                 )
                 team = project.team_of(imported) if project.is_first_party(imported) else None
                 yield self.finding(context, fact, imported, team, message)

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from arch_rules.facts import ImportFact
     from arch_rules.model.project import Target
 
+TWO_TEAMS = """
+    [tool.arch_rules.teams.orders]
+    owns = ["shop.orders"]
+
+    [tool.arch_rules.teams.payments]
+    owns = ["shop.payments"]
+"""
 
 class PrivateNameImport(ImportRule):
     code = "ARC105"
@@ -22,10 +29,12 @@ class PrivateNameImport(ImportRule):
         "A leading underscore is Python's way of saying: not part of the public API, may change without "
         "notice. Inside the package that defines it, using it is fine, since the same people change both "
         "sides. From outside, the import ties two packages together through a detail its owners expect to be "
-        "free to change. The rule holds whether or not teams are configured."
+        "free to change. By default the rule applies where the declaration draws a line: one team's code "
+        "using another team's private module or name (`private_imports = \"everywhere\"` extends it to every "
+        "package boundary of the project)."
     )
     bad = example(
-        "",
+        TWO_TEAMS,
         (
             "src/shop/payments/__init__.py",
             '''
@@ -57,7 +66,7 @@ class PrivateNameImport(ImportRule):
         ),
     )
     good = example(
-        "",
+        TWO_TEAMS,
         (
             "src/shop/payments/__init__.py",
             '''
@@ -98,13 +107,24 @@ class PrivateNameImport(ImportRule):
         "as `__main__` excepted). The package that defines `a.b._m` is `a.b`; a private name `_x` bound in "
         "module `m` belongs to `m` when `m` is a package, else to `m`'s package. Importers anywhere inside "
         "that package may use it. Only the project's own modules are checked: private names of third-party "
-        "packages are not this rule's concern."
+        "packages are not this rule's concern. Where it applies is the top-level key `private_imports`: "
+        "`\"across_teams\"` (the default) reports an import only when the private module or name belongs to "
+        "a team and the importing module does not belong to that team, so a project that declares no team "
+        "gets no ARC105; `\"everywhere\"` reports every import of a private module or name from outside the "
+        "package that defines it. `from pkg import name` takes the name `pkg` binds when it binds one, even "
+        "if `pkg.name` is also a submodule."
     )
 
     def check_import(self, context: ModuleContext, fact: ImportFact, target: Target) -> Iterator[Finding]:
+        target = target.as_name()  # `from pkg import _x`, pkg binding `_x`: the name wins over the submodule
         if not target.first_party:
             return
         project, importer, imported = context.project, context.module.name, target.module
+        if project.config.private_imports == "across_teams":
+            # Only what the declaration names: a private name of one team's code used from outside the team.
+            theirs = project.team_of(imported)
+            if theirs is None or project.team_of(importer) is theirs:
+                return
         segments = imported.split(".")
         for index, segment in enumerate(segments[1:], start=1):
             if is_private(segment):

@@ -125,7 +125,7 @@ class IndependenceViolation(ImportRule):
                 continue
             message = (
                 f"{importer} imports {imported}{owner_clause(project, imported)}, "
-                f"but {mine} and {theirs} are declared independent"
+                f"but {mine} and {theirs} are declared independent{f' ({group.name})' if group.name else ''}"
                 f"{because_clause(group.because)}; remove the dependency or go through an agreed interface"
             )
             yield self.finding(context, fact, imported, project.team_of(imported), message)

@@ -9,6 +9,23 @@ from arch_rules.rules.examples import PAYMENTS_INIT, PAYMENTS_TEAM, example
 from arch_rules.rules.interfaces import InterfaceRule
 from arch_rules.rules.rule import ModuleContext
 
+#: Attributes the import system gives every module (``__path__`` only packages, but listing it is harmless).
+MODULE_ATTRIBUTES = frozenset(
+    {
+        "__doc__",
+        "__name__",
+        "__file__",
+        "__path__",
+        "__package__",
+        "__loader__",
+        "__spec__",
+        "__builtins__",
+        "__dict__",
+        "__cached__",
+        "__annotations__",
+    }
+)
+
 
 class AllNamesUndefined(InterfaceRule):
     code = "ARC302"
@@ -56,7 +73,10 @@ class AllNamesUndefined(InterfaceRule):
     fix = "Define or import the name in the module, correct its spelling, or remove it from `__all__`."
     details = (
         "A name counts as bound when the module defines or imports it anywhere at top level (under `if` and "
-        "`try` too), or, for a package, when it is a submodule. `__all__` extended with `+=`, `.extend()` or "
+        "`try` too), or, for a package, when it is a submodule; the attributes every module has at run time "
+        "(`__doc__`, `__name__`, `__file__`, `__path__`, `__spec__`...) count as bound. A module with a "
+        "module-level `__getattr__` (PEP 562) can serve any name, so its `__all__` is not checked. "
+        "`__all__` extended with `+=`, `.extend()` or "
         "`.append()` of literals is read; a value that cannot be read statically, or a module with "
         "`from x import *`, is not checked. One finding per missing name, at the `__all__` assignment."
     )
@@ -67,8 +87,10 @@ class AllNamesUndefined(InterfaceRule):
         facts, module = context.facts, context.module
         if duty is None or not duty.interface or facts.all_names is None or facts.all_dynamic or facts.star_import:
             return
+        if "__getattr__" in facts.bound_names:
+            return  # a module-level __getattr__ (PEP 562) may serve any name
         for name, line in facts.all_names:
-            if name in facts.bound_names:
+            if name in facts.bound_names or name in MODULE_ATTRIBUTES:
                 continue
             if module.is_package and context.project.exists(f"{module.name}.{name}"):
                 continue
