@@ -334,9 +334,13 @@ def test_the_ledger_fixture_is_fixed_where_it_can_be(tmp_path: Path) -> None:
     assert "cart.py:5: round_cents is not exported by team billing's interface; left as is" in result.stderr
 
 
-def test_fix_and_diff_together_is_a_usage_error(tmp_path: Path) -> None:
+def test_fix_and_diff_together_writes_and_shows_what_was_written(tmp_path: Path) -> None:
     root = project(tmp_path, {"checkout.py": CHECKOUT})
-    assert cli(root, "--fix", "--diff").returncode == 2
+    dry = cli(root, "--diff")
+    done = cli(root, "--fix", "--diff")
+    assert done.returncode == 0, done.stderr  # fixed: the findings left are none
+    assert dry.stdout and done.stdout.startswith(dry.stdout)  # the same diff, as ruff's --fix --diff shows
+    assert "from shop.payments.api import" in (root / "src/shop/orders/checkout.py").read_text()
 
 
 def test_symlinked_files_are_written_through_the_link(tmp_path: Path) -> None:

@@ -50,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
     check.add_argument("--fix", action="store_true", help="apply safe fixes (ARC102 imports onto the interface)")
-    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff; change nothing (with --fix: show what was written)",
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--statistics", action="store_true", help="count findings per code")
     check.add_argument("--git-only", action="store_true", help="only files git tracks (implied under pre-commit)")
@@ -183,8 +187,6 @@ def _check(args: argparse.Namespace) -> int:
     outputs = _outputs(args.format)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    if args.fix and args.diff:
-        raise UsageError("--fix and --diff go separately: --diff shows what --fix would change")
     options = _options(
         args,
         paths=tuple(args.paths),
@@ -204,9 +206,11 @@ def _check(args: argparse.Namespace) -> int:
         result = fixes.apply(run, write=args.fix)
         for line in result.notes:
             print(line, file=sys.stderr)
-        if args.diff:
+        if args.diff and not args.fix:
             sys.stdout.write(result.diff)
             return 0 if args.exit_zero or not result.diff else 1
+        if args.diff:  # --fix --diff: what was written (as ruff), then the findings left
+            sys.stdout.write(result.diff)
         if result.changed:
             run = run_full(options)
     report = run.report
@@ -227,6 +231,12 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
         inside=_inside(root, Path.cwd()),
         statistics=statistics,
     )
+    if statistics and not any(name == "text" and target is None for name, target in outputs):
+        # The counts are text; a machine-readable stdout (json, sarif...) must stay parseable.
+        from arch_rules.adapters.formats.text import statistics_lines
+
+        for line in statistics_lines(report, local):
+            print(line, file=sys.stderr)
     for name, target in outputs:
         context = local
         if name in REPOSITORY_FORMATS:

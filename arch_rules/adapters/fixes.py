@@ -70,8 +70,11 @@ def apply(run: Run, write: bool) -> FixResult:
             continue
         result.files[relpath] = (before, after)
         result.rewritten[relpath] = sorted(rewritten)
-        diffs.append(_diff(before, after, shown))
-        if write and _write(project.root / relpath, before, after, shown, result.notes):
+        if not write:
+            diffs.append(_diff(before, after, shown))
+        elif _write(project.root / relpath, before, after, shown, result.notes):
+            # With --fix --diff the diff shows what was written: a file that could not be is left out.
+            diffs.append(_diff(before, after, shown))
             result.changed.append(relpath)
     result.diff = "".join(diffs)
     return result

@@ -13,7 +13,7 @@ from arch_rules import rules
 from arch_rules.engine.cache import Cache, content_hash
 from arch_rules.engine.selection import Selection
 from arch_rules.engine.store import FactStore, read_all
-from arch_rules.engine.suppression import apply_noqa
+from arch_rules.engine.suppression import apply_noqa, suppressed_note
 from arch_rules.errors import ConfigError, UsageError
 from arch_rules.facts import FileFacts, Noqa, noqa_comments, source_lines
 from arch_rules.model.config import Config, load, unknown_teams
@@ -272,12 +272,22 @@ def _report(project: Project, analysis: Analysis, options: Options) -> Report:
     noqa_by_path[config.relpath] = noqa_comments(source_lines(config.text))
     # Selection first: a bare noqa comment is ARC403 only on a line with a finding that would be reported.
     selected = [f for f in findings if selection.reports(f.path, f.code)]
+    graph_codes = {rule.code for rule in rules.all_rules().values() if rule.engine == "graph"}
+
+    def active(path: str, code: str) -> bool:
+        """Whether this run computed ``code`` (a code or a prefix) for ``path``: selected, and not a graph
+        code under --no-graph (ARC404 judges only those)."""
+        codes = [c for c in rules.all_rules() if c.startswith(code)]
+        return any(selection.reports(path, c) and (options.graph or c not in graph_codes) for c in codes)
+
+    unsuppressed = apply_noqa(selected, noqa_by_path, active)
     result = [
-        f.with_severity(selection.severity(f.code))
-        for f in apply_noqa(selected, noqa_by_path)
-        if selection.reports(f.path, f.code)
+        f.with_severity(selection.severity(f.code)) for f in unsuppressed if selection.reports(f.path, f.code)
     ]
     report = Report(files_checked=len(project.modules), modules=len(project.modules))
+    suppressed = suppressed_note(selected, unsuppressed)
+    if suppressed:
+        report.notes.append(suppressed)
     result = _limit_to_paths(project, result, options, report.notes)
     result = _apply_baseline(project, result, options, report)
     report.findings = sorted(set(result), key=Finding.sort_key)

@@ -4,17 +4,22 @@ then say what they have to say about each comment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from arch_rules.facts import Noqa
 from arch_rules.model.findings import Finding
 from arch_rules.rules import suppression_rules
 
-__all__ = ["apply_noqa"]
+__all__ = ["apply_noqa", "suppressed_note"]
 
 
-def apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, ...]]) -> list[Finding]:
-    """The findings no ``# noqa`` hides, plus the findings of the suppression rules about the comments."""
+def apply_noqa(
+    findings: Iterable[Finding],
+    noqa_by_path: dict[str, tuple[Noqa, ...]],
+    active: Callable[[str, str], bool] | None = None,
+) -> list[Finding]:
+    """The findings no ``# noqa`` hides, plus the findings of the suppression rules about the comments;
+    given ``active`` (whether the run looked for a code in a path), also what a comment hid *not* (ARC404)."""
     kept: list[Finding] = []
     hidden: dict[tuple[str, int], list[Finding]] = {}
     for finding in findings:
@@ -31,4 +36,17 @@ def apply_noqa(findings: Iterable[Finding], noqa_by_path: dict[str, tuple[Noqa, 
         for comment in comments:
             for rule in rules:
                 kept.extend(rule.check_noqa(path, comment, hidden.get((path, comment.line), [])))
+                if active is not None:
+                    kept.extend(rule.check_unused(path, comment, hidden.get((path, comment.line), []), active))
     return kept
+
+
+def suppressed_note(before: list[Finding], after: list[Finding]) -> str | None:
+    """The run's note on how many graph findings (ARC2xx) ``# noqa`` comments suppressed, or None."""
+    count = sum(1 for f in before if f.code.startswith("ARC2")) - sum(1 for f in after if f.code.startswith("ARC2"))
+    if count <= 0:
+        return None
+    return (
+        f"graph: {count} chain finding{'s' if count != 1 else ''} suppressed by # noqa at "
+        f"{'their' if count != 1 else 'its'} first import (a chain another statement starts is still reported there)"
+    )

@@ -18,7 +18,9 @@ from typing import Any
 
 from arch_rules.errors import ConfigError, InternalError
 from arch_rules.graph.build import build_graph
-from arch_rules.graph.chains import Link, Search, chain_links, chain_text, child, located
+from arch_rules.graph.cycles import cycle_violations
+from arch_rules.graph.sites import at_every_statement, left_out_note
+from arch_rules.graph.chains import Link, Search, chain_links, chain_text, located
 from arch_rules.graph.translate import GraphContract, translate
 from arch_rules.model.findings import ChainLink
 from arch_rules.model.project import Project
@@ -49,6 +51,17 @@ class Violation:
     final: str = ""
     #: Cycles: the children of the package, in the order the cycle visits them.
     cycle: tuple[str, ...] = ()
+    #: The lines of the importer's statements that make the first import (each gets the violation).
+    lines: tuple[int, ...] = ()
+    #: Cycles: the way back, child by child, each step with one import that makes it.
+    way_back: str = ""
+    #: Cycles: the real path of imports from this import back into the importing child ("" when none).
+    path_back: str = ""
+    #: Cycles: the dependency (importing child, imported child) this import belongs to, and its size.
+    dependency: tuple[str, str] = ("", "")
+    dependency_size: int = 1
+    #: Cycles: the dependency's other imports, named (the first few and how many more).
+    others: str = ""
 
 
 def violations(project: Project, *, cache: bool = True, notes: list[str] | None = None) -> list[Violation]:
@@ -56,6 +69,9 @@ def violations(project: Project, *, cache: bool = True, notes: list[str] | None 
     translation = translate(project)
     if notes is not None:
         notes.extend(f"graph: {note}" for note in translation.notes)
+        left_out = left_out_note(project)
+        if left_out:
+            notes.append(left_out)
     if not translation.contracts:
         return []
     graph, graph_notes = build_graph(project, translation, cache=cache)
@@ -144,12 +160,13 @@ def _violations(
     """
     if contract.type == "acyclic_siblings":
         for package, breakers in sorted(metadata.get("cycle_breakers_by_package", {}).items()):
-            for importer, imported in sorted(breakers):
-                yield _cycle(project, search, contract, package, importer, imported)
+            for violation in cycle_violations(project, search, contract, package, sorted(breakers)):
+                yield from at_every_statement(project, violation)
         return
     for downstream, upstream in _broken_pairs(contract, metadata):
         for chain in search.chains(contract, downstream, upstream):
-            yield _chain(project, search.graph, contract, search.links(chain), downstream, upstream)
+            violation = _chain(project, search.graph, contract, search.links(chain), downstream, upstream)
+            yield from at_every_statement(project, violation)
 
 
 def _broken_pairs(contract: GraphContract, metadata: dict[str, Any]) -> list[tuple[str, str]]:
@@ -190,42 +207,5 @@ def _chain(
         links=chain_links(project, chain),
         chain=chain_text(chain),
         final=final,
-    )
-
-
-def _cycle(
-    project: Project, search: Search, contract: GraphContract, package: str, importer: str, imported: str
-) -> Violation:
-    graph = search.graph
-    details = graph.get_import_details(importer=importer, imported=imported)
-    numbers = sorted(d["line_number"] for d in details if d["line_number"] is not None)
-    line = numbers[0] if numbers else None
-    first: Link = {"importer": importer, "imported": imported, "line_numbers": tuple(numbers) or (None,)}
-    down, up = child(package, importer), child(package, imported)
-    # The way back closing the cycle: the canonical shortest chain (grimp's find_shortest_chain breaks
-    # ties differently from run to run).
-    back = search.shortest(search.package(up), search.package(down)) or ()
-    links: list[Link] = [first, *search.links(back)]
-    cycle = [down, up]
-    for module in back:
-        name = child(package, module)
-        if name != cycle[-1]:
-            cycle.append(name)
-    if cycle[-1] != down:
-        cycle.append(down)
-    where = located(project, graph, importer, imported, line)
-    path, number, column, end, snippet = where if where else (importer, 1, 1, 1, "")
-    return Violation(
-        contract=contract,
-        importer=importer,
-        imported=imported,
-        downstream=package,
-        path=path,
-        line=number,
-        column=column,
-        end_line=end,
-        snippet=snippet,
-        links=chain_links(project, links),
-        chain=chain_text(links),
-        cycle=tuple(cycle),
+        lines=tuple(n for n in chain[0].get("line_numbers", ()) if n is not None),
     )

@@ -40,6 +40,7 @@ from arch_rules.rules.rule import (
     SuppressionRule,
 )
 from arch_rules.rules.suppression.arc403_suppression_without_reason import SuppressionWithoutReason
+from arch_rules.rules.suppression.arc404_unused_suppression import UnusedSuppression
 
 if TYPE_CHECKING:
     from arch_rules.facts import FileFacts
@@ -72,6 +73,7 @@ RULES: tuple[Rule, ...] = (
     UndocumentedInterfaceMember(),
     # suppression: the # noqa comments themselves
     SuppressionWithoutReason(),
+    UnusedSuppression(),
 )
 
 def all_rules() -> dict[str, Rule]:

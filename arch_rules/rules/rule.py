@@ -18,7 +18,7 @@ A rule takes part in a run through one hook, chosen by its base class:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -164,6 +164,13 @@ class SuppressionRule(Rule):
 
     def check_noqa(self, path: str, comment: Noqa, hidden: list[Finding]) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def check_unused(
+        self, path: str, comment: Noqa, hidden: list[Finding], active: Callable[[str, str], bool]
+    ) -> Iterable[Finding]:
+        """Findings about what a comment suppressed *not*, given ``active(path, code)``: whether the run
+        looked for ``code`` (a code or prefix) in ``path``. Only where every finding of the file is known."""
+        return ()
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -33,11 +33,8 @@ def render(report: Report, ctx: FormatContext) -> str:
         path = _path(display_path(finding.path, ctx))
         lines.append(f"{path}:{where.line}:{where.column}: {finding.code} {one_line(finding.message)}")
 
-    if ctx.statistics and findings:
-        counts = Counter(finding.code for finding in findings)
-        for code in sorted(counts):
-            name = rule_name(code, ctx)
-            lines.append(f"{counts[code]:<5} {code}" + (f" {name}" if name else ""))
+    if ctx.statistics:
+        lines.extend(statistics_lines(report, ctx))
 
     lines.extend(stale_baseline_line(entry) for entry in report.stale_baseline)
     lines.extend(f"note: {one_line(note)}" for note in report.notes)
@@ -45,6 +42,16 @@ def render(report: Report, ctx: FormatContext) -> str:
         lines.append(f"{plural(report.baselined, 'finding')} hidden by the baseline.")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def statistics_lines(report: Report, ctx: FormatContext) -> list[str]:
+    """``3     ARC102 private-team-module``: findings per code (flake8's ``--statistics``)."""
+    counts = Counter(finding.code for finding in report.findings)
+    out = []
+    for code in sorted(counts):
+        name = rule_name(code, ctx)
+        out.append(f"{counts[code]:<5} {code}" + (f" {name}" if name else ""))
+    return out
 
 
 def summary_line(report: Report) -> str:

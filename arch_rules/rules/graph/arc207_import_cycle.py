@@ -118,15 +118,32 @@ class ImportCycle(GraphRule):
         "looks at cycles among each named package's direct children, counting the imports of their "
         "descendants. The cycles and the imports that would break them are the ones import-linter's "
         "`acyclic_siblings` contract finds for the same package; each finding is located at one of those "
-        "imports."
+        "imports (at each statement that makes it). A dependency between two children is all the imports "
+        "from one into the other: when it is made of several, the message says how many and names them, as "
+        "all must go to break the cycle. The way back is shown as steps between children, each with one "
+        "import that makes it; the finding's chain (JSON, SARIF) is always a real path of imports: the "
+        "breaking import, then a path from the imported module back into the importing child when there is "
+        "one."
     )
 
     def finding(self, project: Project, violation: Violation) -> Finding:
         return chain_finding(self.code, project, violation, self.message(violation))
 
     def message(self, violation: Violation) -> str:
+        down, up = violation.dependency
+        lines = ", ".join(f"l.{n}" for n in violation.lines) or "l.?"
+        if violation.others:
+            part = (
+                f"the dependency {down} -> {up} is made of {violation.dependency_size} imports (this one and "
+                f"{violation.others}): remove all of them to break the cycle"
+            )
+        else:
+            part = f"the dependency {down} -> {up} is this one import: removing it would break the cycle"
+        via = f"; this import starts {violation.path_back}" if violation.path_back else ""
+        if via and not violation.path_back.startswith("a path of"):
+            via = f"; this import starts the path {violation.path_back}"
         return (
-            f"{violation.importer} imports {violation.imported}, closing an import cycle among the children of "
-            f"{violation.downstream}: {' -> '.join(violation.cycle)} (via {violation.chain}); "
-            "removing this import would break it; invert the dependency or move the shared code into a lower module"
+            f"{violation.importer} imports {violation.imported} ({lines}), closing an import cycle among the "
+            f"children of {violation.downstream}: {' -> '.join(violation.cycle)} (the way back: "
+            f"{violation.way_back}){via}; {part}; invert the dependency or move the shared code into a lower module"
         )

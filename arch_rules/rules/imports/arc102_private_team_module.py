@@ -109,8 +109,8 @@ class PrivateTeamModule(ImportRule):
             missing = [n for n in target.names if n not in {name for name, _ in found}]
             if interfaces:
                 return (
-                    f"{head}; its interface ({enumerate_capped(interfaces)}) does not export {enumerate_capped(missing)}: "
-                    f"ask {who(team)} to add it there"
+                    f"{head}; its interface ({enumerate_capped(interfaces)}) does not export "
+                    f"{enumerate_capped(missing)}: ask {who(team)} to add it there"
                 )
         if interfaces:
             return f"{head}; use the team's interface ({enumerate_capped(interfaces)}) instead"

@@ -1,0 +1,93 @@
+"""Where a graph violation is reported, and what the graph cannot see (issue 11).
+
+Decisions, documented in docs/configuration.md ("Chains, cycles and # noqa"):
+
+- A chain (ARC201/204/206) or a cycle-breaking import (ARC207) is reported at **every statement** of the
+  importing module that makes its first import, not only the first one: when ``a.py`` imports ``b`` at
+  lines 3 and 7, a ``# noqa`` on line 3 silences line 3's finding and line 7 still reports the chain. So a
+  suppression never hides a chain that another line starts too. (The run's notes also count the graph
+  findings ``# noqa`` comments suppressed: see the engine.)
+- A module that the project's own code imports but that is not part of the project (left out by
+  ``exclude`` or a ``.gitignore``, such as a generated ``_version.py``) is not in the import graph, so no
+  chain passes through it. The run's notes name such modules, so the gap is never silent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from arch_rules.model.messages import enumerate_capped
+from arch_rules.model.project import Project
+
+if TYPE_CHECKING:
+    from arch_rules.graph.run import Violation
+
+
+def at_every_statement(project: Project, violation: Violation) -> Iterator[Violation]:
+    """``violation`` (located at its first import's first statement), and a copy at each other statement
+    of the importer that makes the same import."""
+    yield violation
+    if not violation.links or len(violation.lines) < 2:
+        return
+    first = violation.links[0]
+    facts = project.facts.get(first.importer)
+    by_line = {fact.line: fact for fact in (facts.imports if facts is not None else ())}
+    for line in violation.lines:
+        if line == violation.line:
+            continue
+        fact = by_line.get(line)
+        yield dataclasses.replace(
+            violation,
+            line=line,
+            column=fact.column if fact else 1,
+            end_line=max(fact.end_line, line) if fact else line,
+            snippet=fact.snippet if fact else violation.snippet,
+            links=(dataclasses.replace(first, line=line), *violation.links[1:]),
+        )
+
+
+def left_out_modules(project: Project) -> list[str]:
+    """First-party modules the project's code imports that exist on disk but are not modules of the project
+    (excluded or gitignored): the graph cannot follow imports through them."""
+    roots = [project.root / r for r in project.config.source_roots]
+    found: set[str] = set()
+    checked: set[str] = set()
+    for name, facts in project.facts.items():
+        for fact in facts.imports:
+            if fact.dynamic or not project.counts(fact):
+                continue
+            for target in project.targets(name, fact):
+                if not target.first_party:
+                    continue
+                for candidate in (target.module, *(f"{target.module}.{n}" for n in target.names if n != "*")):
+                    if candidate in checked:
+                        continue
+                    checked.add(candidate)
+                    if not project.exists(candidate) and _on_disk(roots, candidate):
+                        found.add(candidate)
+    return sorted(found)
+
+
+def _on_disk(roots: list[Path], name: str) -> bool:
+    parts = name.split(".")
+    for root in roots:
+        base = root.joinpath(*parts)
+        if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+            return True
+    return False
+
+
+def left_out_note(project: Project) -> str | None:
+    """The run's note naming the modules ``left_out_modules`` finds, or None."""
+    modules = left_out_modules(project)
+    if not modules:
+        return None
+    count = len(modules)
+    return (
+        f"graph: {count} module{'s' if count != 1 else ''} the project imports {'are' if count != 1 else 'is'} "
+        f"excluded or gitignored, so no chain through {'them' if count != 1 else 'it'} is checked: "
+        f"{enumerate_capped(modules)}"
+    )
