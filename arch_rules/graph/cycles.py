@@ -113,7 +113,9 @@ def cycle_violations(
             numbers = [n for n in link["line_numbers"] if n is not None]
             where = located(project, search.graph, importer, imported, numbers[0] if numbers else None)
             path, line, column, end, snippet = where if where else (importer, 1, 1, 1, "")
-            others = [f"{a} -> {b} ({lines_text(search.graph, a, b)})" for a, b in every if (a, b) != (importer, imported)]
+            others = [
+                f"{a} -> {b} ({lines_text(search.graph, a, b)})" for a, b in every if (a, b) != (importer, imported)
+            ]
             if len(links) > PATH_SHOWN:
                 path_back = f"a path of {len(links)} imports back into {down} (the finding's chain)"
             else:

@@ -18,9 +18,9 @@ from typing import Any
 
 from arch_rules.errors import ConfigError, InternalError
 from arch_rules.graph.build import build_graph
+from arch_rules.graph.chains import Link, Search, chain_links, chain_text, located
 from arch_rules.graph.cycles import cycle_violations
 from arch_rules.graph.sites import at_every_statement, left_out_note
-from arch_rules.graph.chains import Link, Search, chain_links, chain_text, located
 from arch_rules.graph.translate import GraphContract, translate
 from arch_rules.model.findings import ChainLink
 from arch_rules.model.project import Project
