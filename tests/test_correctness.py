@@ -295,3 +295,18 @@ def test_an_unused_noqa_is_arc404_and_only_for_codes_the_run_looked_for(tmp_path
     with_graph = findings(tmp_path, "ARC404")
     assert [(f.path, f.line) for f in with_graph] == [("src/pkg/app/main.py", 1), ("src/pkg/app/main.py", 3)]
     assert findings(tmp_path, "ARC404", select=("ARC404", "ARC3")) == []  # ARC102 and ARC201 not looked for
+
+
+def test_flake8_reports_an_unused_noqa_as_the_cli_does(tmp_path: Path) -> None:
+    write(tmp_path, NOQA)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "ARC", "src"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [line for line in done.stdout.splitlines() if " ARC404 " in line]
+    assert [line.split(":")[:2] for line in lines] == [["src/pkg/app/main.py", "1"]], done.stdout + done.stderr

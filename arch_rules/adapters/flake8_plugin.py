@@ -188,7 +188,7 @@ class Plugin:
         assert isinstance(lazy, _LazyFacts)
         lazy[module.name] = facts
         found = check_module(state.project, module, facts)
-        found.extend(_noqa_findings(module, facts))
+        found.extend(_noqa_findings(module, facts, found))
         return sorted((f for f in found if state.selected(f) and not _suppressed_below(f, facts)), key=Finding.sort_key)
 
 
@@ -203,13 +203,22 @@ def _suppressed_below(finding: Finding, facts: FileFacts) -> bool:
     return False
 
 
-def _noqa_findings(module: Module, facts: FileFacts) -> list[Finding]:
+def _noqa_findings(module: Module, facts: FileFacts, found: list[Finding]) -> list[Finding]:
     """What the suppression rules say about the file's ``# noqa`` comments (ARC403 for ``# noqa: ARCnnn``
-    without a reason), worded exactly as ``arch-rules check`` words it.
+    without a reason, ARC404 for codes that suppress none of this file's findings), worded exactly as
+    ``arch-rules check`` words it.
 
     flake8 applies the noqa itself; the finding about the noqa is ours. (A bare ``# noqa`` on a line with an
     ARC finding is ARC403 for the CLI too, but flake8 suppresses everything on that line, ARC403 included.)
+    Only per-file codes are judged unused: the graph and configuration codes are not computed here.
     """
     from arch_rules.engine.suppression import apply_noqa
+    from arch_rules.rules import all_rules
 
-    return apply_noqa([], {module.relpath: facts.noqa})
+    per_file = [rule.code for rule in all_rules().values() if rule.engine == "per-file"]
+
+    def active(path: str, code: str) -> bool:
+        return any(c.startswith(code) for c in per_file)
+
+    suppression = {"ARC403", "ARC404"}
+    return [f for f in apply_noqa(found, {module.relpath: facts.noqa}, active) if f.code in suppression]

@@ -112,7 +112,7 @@ Every finding arch-rules reports carries one of the codes below. Each rule has a
 it reports, why a team wants it, a small project that breaks it and the same project fixed, and what to
 do instead. The same text is printed by `arch-rules explain CODE`.
 
-Rules come from three engines. The **configuration** checks (ARC001, ARC004, reported at a line of
+Rules come from three engines. The **configuration** checks (ARC001, ARC004, ARC005, reported at a line of
 `pyproject.toml`) keep the declaration itself true to the code. The **per-file** rules look at one file
 and its direct imports; they run in `arch-rules check`, the flake8 plugin and pre-commit. The **graph**
 contracts look at the whole import graph and report only what one file cannot show: chains of two or

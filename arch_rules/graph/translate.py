@@ -109,10 +109,21 @@ def variants(text: str) -> list[str]:
     choices = [((), (s,)) if s == "**" else ((s,),) for s in segments]
     out: list[str] = []
     for combo in itertools.product(*choices):
-        expression = ".".join(part for chosen in combo for part in chosen)
+        expression = _one_or_more(".".join(part for chosen in combo for part in chosen))
         if expression and expression not in out:
             out.append(expression)
     return out
+
+
+def _one_or_more(expression: str) -> str:
+    """grimp refuses ``*`` next to ``**``; ``*.**`` and ``**.*`` both mean one or more, grimp's ``**``."""
+    parts: list[str] = []
+    for part in expression.split("."):
+        if parts and {parts[-1], part} == {"*", "**"}:
+            parts[-1] = "**"
+        elif not (parts and parts[-1] == "**" and part == "**"):
+            parts.append(part)
+    return ".".join(parts)
 
 
 def _expressions(project: Project, patterns: tuple[Pattern, ...], third_party: bool = False) -> list[str]:
@@ -232,6 +243,10 @@ def _layers_contract(
     options: dict[str, Any] = {"layers": layer_strings}
     if containers:
         options["containers"] = list(containers)
+        if stack.exhaustive:
+            options["exhaustive"] = "true"
+            if stack.exhaustive_ignores:
+                options["exhaustive_ignores"] = list(stack.exhaustive_ignores)
     _common(options, stack.ignore_imports, project, stack.because)
     return [
         GraphContract(
@@ -274,10 +289,11 @@ def _forbidden(project: Project, rule: Forbid, export: bool = False) -> GraphCon
     if rule.allow_indirect:  # only in `arch-rules contracts`: lint-imports then checks the direct imports
         options["allow_indirect_imports"] = "true"
     _common(options, rule.ignore_imports, project, rule.because)
-    label = f"forbid[{rule.index}]"
+    label = rule.label
     return GraphContract(
         id=f"forbid-{rule.index}",
-        name=f"{label}: {', '.join(p.text for p in rule.sources)} must not import "
+        name=rule.name
+        or f"{label}: {', '.join(p.text for p in rule.sources)} must not import "
         f"{', '.join(p.text for p in rule.forbidden)}",
         type="forbidden",
         options=options,
@@ -293,10 +309,10 @@ def _independence(project: Project, group: Independent) -> GraphContract | None:
         return None
     options: dict[str, Any] = {"modules": modules}
     _common(options, group.ignore_imports, project, group.because)
-    label = f"independent[{group.index}]"
+    label = group.label
     return GraphContract(
         id=f"independent-{group.index}",
-        name=f"{label}: {', '.join(p.text for p in group.modules)} are independent",
+        name=group.name or f"{label}: {', '.join(p.text for p in group.modules)} are independent",
         type="independence",
         options=options,
         key=group.key,

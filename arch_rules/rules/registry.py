@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from arch_rules.model.findings import Finding
 from arch_rules.rules.configuration.arc001_unknown_module_reference import UnknownModuleReference
 from arch_rules.rules.configuration.arc004_unused_ignore import UnusedIgnore
+from arch_rules.rules.configuration.arc005_module_outside_exhaustive_layers import ModuleOutsideExhaustiveLayers
 from arch_rules.rules.graph.arc201_indirect_layer_violation import IndirectLayerViolation
 from arch_rules.rules.graph.arc204_indirect_forbidden_import import IndirectForbiddenImport
 from arch_rules.rules.graph.arc206_indirect_independence_violation import IndirectIndependenceViolation
@@ -50,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     # configuration: the declaration against the project
     UnknownModuleReference(),
     UnusedIgnore(),
+    ModuleOutsideExhaustiveLayers(),
     # modules: a whole file
     UnownedModule(),
     UnparsableFile(),

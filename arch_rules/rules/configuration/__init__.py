@@ -1,5 +1,6 @@
-"""Rules about the declaration itself, located in pyproject.toml: patterns that match no module (ARC001)
-and agreed exceptions that no import needs any more (ARC004)."""
+"""Rules about the declaration itself, located in pyproject.toml: patterns that match no module (ARC001),
+agreed exceptions that no import needs any more (ARC004), and modules an exhaustive stack leaves out
+(ARC005)."""
 
 from __future__ import annotations
 
