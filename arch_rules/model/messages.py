@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = ["MAX_MESSAGE", "SHOWN", "clamp", "enumerate_capped"]
+
 #: How many items of a list a message names before "and N more".
 SHOWN = 5
 
