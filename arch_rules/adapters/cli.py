@@ -65,7 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--no-graph", action="store_true", help="leave graph findings out")
 
     init = commands.add_parser("init", help="propose a [tool.arch_rules] table from the code")
-    init.add_argument("--write", action="store_true", help="add it to pyproject.toml")
+    init.add_argument("--write", action="store_true", help="add it to pyproject.toml (and a baseline)")
+    init.add_argument(
+        "--from-import-linter",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE",
+        help="translate the import-linter contracts (.importlinter, setup.cfg or pyproject.toml, or FILE)",
+    )
     init.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     explain = commands.add_parser("explain", help="a rule's rationale, examples and fix")
@@ -351,6 +359,15 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from arch_rules.adapters.proposal import propose
+
+    if args.from_import_linter is not None:
+        from arch_rules.adapters.migrate import migrate
+
+        text, messages = migrate(Path.cwd(), args.from_import_linter or None, write=args.write)
+        for line in messages:
+            print(line, file=sys.stderr)
+        sys.stdout.write(text)
+        return 0
 
     sys.stdout.write(propose(Path.cwd(), write=args.write))
     return 0

@@ -20,6 +20,14 @@ from pathlib import Path
 
 import arch_rules.facts as facts
 from arch_rules import defaults
+from arch_rules.adapters.adoption import (
+    accept_today,
+    child_dependencies,
+    module_graph,
+    summary,
+    upward_imports,
+    without,
+)
 from arch_rules.engine import atomic
 from arch_rules.errors import UsageError
 from arch_rules.model.codeowners import parse
@@ -70,6 +78,8 @@ class _Layers:
     root: str
     levels: list[list[list[str]]]  # highest first; each level's groups (a group of >1 is a cycle)
     notes: list[str] = field(default_factory=list)
+    #: (importer, imported): upward imports the stack takes as agreed exceptions.
+    ignored: list[tuple[str, str]] = field(default_factory=list)
 
 
 def propose(cwd: Path, write: bool) -> str:
@@ -94,11 +104,20 @@ def propose(cwd: Path, write: bool) -> str:
     teams = _teams(base, roots, *(owners or ({}, "")))
     layers = [_layers(base, root) for root in roots]
     text = _render(source_root, roots, teams, layers, owners_file=owners[1] if owners else None)
+    modules = sum(1 for root in roots for _ in _modules(base / root, root))
+    found = summary(
+        [(t.name, t.source) for t in teams],
+        [(stack.root, len(stack.levels), stack.notes, len(stack.ignored)) for stack in layers],
+        modules,
+        roots,
+    )
+    text += "\n" + "\n".join(found) + "\n"
     if existing is not None and _has_table(existing, target):
         text = f"# {target.name} already has [tool.arch_rules]: this proposal is for comparison only.\n" + text
     if write:
         _append(target, existing, text)
         text += f"# Written to {target}.\n"
+        text += "\n".join(accept_today(cwd)) + "\n"
     return text
 
 
@@ -106,8 +125,9 @@ def propose(cwd: Path, write: bool) -> str:
 # the code on disk
 
 
-def _packages(folder: Path) -> list[str]:
-    """Regular packages directly in ``folder`` that are part of the architecture (not tests, docs…)."""
+def _packages(folder: Path, private: bool = False) -> list[str]:
+    """Regular packages directly in ``folder`` that are part of the architecture (not tests, docs…);
+    ``_private`` ones only with ``private``."""
     if not folder.is_dir():
         return []
     found = []
@@ -117,7 +137,8 @@ def _packages(folder: Path) -> list[str]:
             and entry.name.isidentifier()
             and entry.name not in defaults.ALWAYS_EXCLUDED_DIRS
             and entry.name.lower() not in NOT_ARCHITECTURE
-            and not entry.name.startswith((".", "_"))
+            and not entry.name.startswith((".",) if private else (".", "_"))
+            and not entry.name.startswith("__")
             and (Path(entry.path) / "__init__.py").is_file()
         ):
             found.append(entry.name)
@@ -125,8 +146,9 @@ def _packages(folder: Path) -> list[str]:
 
 
 def _subpackages(base: Path, root: str) -> list[str]:
-    """The second-level packages of ``root``, as dotted names."""
-    return [f"{root}.{name}" for name in _packages(base / root)]
+    """The second-level packages of ``root``, as dotted names, ``_private`` ones included (on real
+    packages they can hold most of the code)."""
+    return [f"{root}.{name}" for name in _packages(base / root, private=True)]
 
 
 def _modules(folder: Path, name: str) -> Iterator[tuple[str, Path, bool]]:
@@ -165,32 +187,6 @@ def _imported(importer: str, is_package: bool, fact: facts.ImportFact) -> list[s
     return [base]
 
 
-def _dependencies(base: Path, root: str, children: list[str]) -> dict[str, set[str]]:
-    """Which of ``children`` imports which (by any import in any of its modules)."""
-    edges: dict[str, set[str]] = {child: set() for child in children}
-
-    def child_of(name: str) -> str | None:
-        for child in children:
-            if name == child or name.startswith(child + "."):
-                return child
-        return None
-
-    for name, path, is_package in _modules(base / root, root):
-        mine = child_of(name)
-        if mine is None:
-            continue
-        try:
-            read = facts.extract(path.read_bytes())
-        except OSError:
-            continue
-        for fact in read.imports:
-            for imported in _imported(name, is_package, fact):
-                theirs = child_of(imported)
-                if theirs is not None and theirs != mine:
-                    edges[mine].add(theirs)
-    return edges
-
-
 # ----------------------------------------------------------------------------------------------------
 # layers from the import graph
 
@@ -201,7 +197,11 @@ def _layers(base: Path, root: str) -> _Layers:
     result = _Layers(root, [])
     if len(children) < 2:
         return result
-    edges = _dependencies(base, root, children)
+    # Chains through modules in no child (the root __init__, top-level modules) count, as for ARC201;
+    # the imports that tie the children into cycles become the stack's ignore_imports.
+    graph = module_graph(_modules(base / root, root), _imported)
+    result.ignored = upward_imports(graph, root, children)
+    edges = child_dependencies(without(graph, result.ignored), children)
     groups = _strongly_connected(children, edges)
     group_of = {member: index for index, group in enumerate(groups) for member in group}
     height: dict[int, int] = {}
@@ -400,6 +400,11 @@ def _render(
                 comment = "  # independent siblings today; use ' : ' if they may import each other"
             out.append(f"    {_string(joiner.join(entries))},{comment}")
         out.append("]")
+        if stack.ignored:
+            out.append("# Imports against this order today: agreed exceptions until they are inverted or moved.")
+            out.append("ignore_imports = [")
+            out.extend(f"    {_string(f'{a} -> {b}')}," for a, b in stack.ignored)
+            out.append("]")
         out.append('because = ""  # why this order (link the decision record)')
         out.append("")
     for stack in layers:
