@@ -218,7 +218,7 @@ def _check(args: argparse.Namespace) -> int:
             sys.stdout.write(result.diff)
             return 0 if args.exit_zero or not result.diff else 1
         if args.diff:  # --fix --diff: what was written (as ruff), then the findings left
-            sys.stdout.write(result.diff)
+            sys.stdout.write(result.written_diff)
         if result.changed:
             run = run_full(options)
     report = run.report

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 class FixResult:
     #: A unified diff of every change (paths relative to the cwd, ``a/``/``b/`` prefixes as git writes them).
     diff: str = ""
+    #: The same diff for the files actually written (what ``check --fix --diff`` shows).
+    written_diff: str = ""
     #: Project-relative paths of the files written.
     changed: list[str] = field(default_factory=list)
     #: One line per ARC102 import left alone (or file not written) and why.
@@ -49,6 +51,7 @@ def apply(run: Run, write: bool) -> FixResult:
         lines.setdefault(finding.line, set()).add(finding.imported)
     fixers: dict[str, Any] = {}
     diffs: list[str] = []
+    written: list[str] = []
     for relpath in sorted(by_file):
         shown = _display(project.root / relpath)
         module = project.by_path[relpath]
@@ -70,13 +73,13 @@ def apply(run: Run, write: bool) -> FixResult:
             continue
         result.files[relpath] = (before, after)
         result.rewritten[relpath] = sorted(rewritten)
-        if not write:
-            diffs.append(_diff(before, after, shown))
-        elif _write(project.root / relpath, before, after, shown, result.notes):
-            # With --fix --diff the diff shows what was written: a file that could not be is left out.
-            diffs.append(_diff(before, after, shown))
+        diff = _diff(before, after, shown)
+        diffs.append(diff)
+        if write and _write(project.root / relpath, before, after, shown, result.notes):
+            written.append(diff)  # --fix --diff shows what was written: a file that could not be is left out
             result.changed.append(relpath)
     result.diff = "".join(diffs)
+    result.written_diff = "".join(written)
     return result
 
 
