@@ -235,3 +235,55 @@ modules = ["shop.web", "shop.domain"]
     assert "(Domain is pure)" in check.stdout and "(Web and domain apart)" in check.stdout
     contracts = _cli(tmp_path, "contracts")
     assert 'name = "Domain is pure"' in contracts.stdout and 'name = "Web and domain apart"' in contracts.stdout
+
+
+PROTECTED_FILES = {
+    "pkg/__init__.py": "",
+    "pkg/db/__init__.py": "",
+    "pkg/db/models.py": "X = 1\n",
+    "pkg/db/queries.py": "from pkg.db import models\n",  # inside the protected package: allowed
+    "pkg/services/__init__.py": "",
+    "pkg/services/orders.py": "from pkg.db import models\n",  # the allowed importer
+    "pkg/web/__init__.py": "",
+    "pkg/web/views.py": "import pkg.services.orders\n",
+    "pkg/web/admin.py": "from pkg.db.models import X\n",  # breaks the contract
+    "pkg/tools.py": "import pkg.web.views\n",  # a chain only: protected is about direct imports
+}
+PROTECTED = """
+[importlinter]
+root_package = pkg
+
+[importlinter:contract:db]
+name = Only services touch the database
+type = protected
+protected_modules =
+    pkg.db
+allowed_importers =
+    pkg.services
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("broken", [True, False])
+def test_protected_becomes_a_forbid_entry_with_the_same_verdict(tmp_path: Path, broken: bool) -> None:
+    files = dict(PROTECTED_FILES)
+    if not broken:
+        files["pkg/web/admin.py"] = "X = 1\n"
+    for rel, text in {**files, ".importlinter": PROTECTED}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    lint_broken, kept = _lint_imports(tmp_path)
+    assert lint_broken == ({"Only services touch the database"} if broken else set())
+    done = _cli(tmp_path, "init", "--from-import-linter", "--write")
+    assert done.returncode == 0, done.stderr
+    assert "protected became a forbid entry" in done.stderr and "__init__ of pkg" in done.stderr
+    forbid = tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]["arch_rules"]["forbid"]
+    assert forbid == [
+        {
+            "name": "Only services touch the database",
+            "from": ["pkg.tools", "pkg.web"],
+            "import": ["pkg.db"],
+            "allow_indirect": True,
+        }
+    ]
+    assert _broken_by_arch_rules(tmp_path, lint_broken | kept, None) == lint_broken

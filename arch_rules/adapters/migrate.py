@@ -17,14 +17,18 @@ import-linter               arch-rules
 ``independence``            ``[[independent]]``
 ``acyclic_siblings``        ``acyclic``: the ancestors, and with ``depth`` their descendants
 ``private_modules``         ``private_imports = "everywhere"`` (ARC105)
+``protected``               ``[[forbid]]`` with ``allow_indirect``: every other package of the project
+                            today may not import the protected modules
 every contract              ``name`` kept, ``ignore_imports`` (wildcards rewritten),
                             ``broken_contract_guidance`` as ``because``
 ==========================  ==========================================================================
 
 Wildcards: import-linter's ``**`` is *one* or more segments, arch-rules' zero or more, so ``a.**``
 becomes ``a.*.**``. Whatever has no faithful translation is listed as not translated (a comment in the
-table and a line on stderr), never dropped silently: custom contract types, ``protected`` contracts,
-``as_packages = false``, an acyclic contract's ``skip_descendants`` or ``ignore_imports``.
+table and a line on stderr), never dropped silently: custom contract types, ``as_packages = false``,
+``protected`` contracts with wildcards, an acyclic contract's ``skip_descendants`` or ``ignore_imports``;
+and what translates with a difference says so too (a ``protected`` contract's ``from`` list is the code
+as it is today).
 """
 
 from __future__ import annotations
@@ -184,6 +188,41 @@ def _source_roots(cwd: Path, roots: list[str]) -> list[str]:
     return found or ["."]
 
 
+def _module_tree(cwd: Path, source_roots: list[str], roots: list[str]) -> dict[str, list[str]]:
+    """Module name -> its child modules, for the root packages in the source roots (files on disk)."""
+    tree: dict[str, list[str]] = {}
+
+    def walk(folder: Path, name: str) -> None:
+        tree[name] = []
+        for entry in sorted(folder.iterdir()):
+            if entry.is_dir() and entry.name.isidentifier() and (entry / "__init__.py").is_file():
+                tree[name].append(f"{name}.{entry.name}")
+                walk(entry, f"{name}.{entry.name}")
+            elif entry.suffix == ".py" and entry.stem.isidentifier() and entry.stem != "__init__":
+                tree[name].append(f"{name}.{entry.stem}")
+                tree[f"{name}.{entry.stem}"] = []
+
+    for root in roots:
+        for source in source_roots:
+            folder = cwd / source / root
+            if folder.is_dir():
+                walk(folder, root)
+                break
+    return tree
+
+
+def _complement(tree: dict[str, list[str]], node: str, keep: list[str], missed: list[str]) -> list[str]:
+    """The fewest patterns (each covering descendants) that cover every module under ``node`` except those
+    in or under ``keep``; ancestors of ``keep``, whose own module no such pattern can name alone, go to
+    ``missed``."""
+    if any(node == k or node.startswith(k + ".") for k in keep):
+        return []
+    if any(k.startswith(node + ".") for k in keep):
+        missed.append(node)
+        return [name for child in tree.get(node, []) for name in _complement(tree, child, keep, missed)]
+    return [node]
+
+
 def translate(config: ImportLinterConfig, cwd: Path) -> Migration:
     """The ``[tool.arch_rules]`` table for ``config``, as TOML text."""
     session = config.session
@@ -191,8 +230,9 @@ def translate(config: ImportLinterConfig, cwd: Path) -> Migration:
     roots = _list(session.get("root_packages")) or _list(session.get("root_package"))
     if not roots:
         raise UsageError(f"{config.path.name}: the import-linter configuration names no root_package(s)")
+    source_roots = _source_roots(cwd, roots)
     top: list[str] = [
-        f"source_roots = {_toml(_source_roots(cwd, roots))}",
+        f"source_roots = {_toml(source_roots)}",
         f"root_packages = {_toml(roots)}",
     ]
     if _bool(session.get("exclude_type_checking_imports")):
@@ -291,13 +331,39 @@ def translate(config: ImportLinterConfig, cwd: Path) -> Migration:
                     "imports of private names (from m import _x), which import-linter does not"
                 )
         elif kind == "protected":
-            protected = ", ".join(_list(contract.get("protected_modules")))
-            allowed = ", ".join(_list(contract.get("allowed_importers")))
-            untranslated.append(
-                f"{where}: protected ({protected} only imported by {allowed}) is not translated; the closest "
-                "arch-rules terms are a team that owns both with the allowed importers as its interface "
-                "(ARC102), which also gives those modules interface duties (ARC301-ARC402)"
-            )
+            protected = _list(contract.get("protected_modules"))
+            allowed = _list(contract.get("allowed_importers"))
+            tree = _module_tree(cwd, source_roots, roots)
+            if any("*" in m for m in protected + allowed) or not _bool(contract.get("as_packages"), default=True):
+                untranslated.append(
+                    f"{where}: protected with wildcards or as_packages = false is not translated; write a forbid "
+                    "entry (allow_indirect = true) from every other package to the protected modules"
+                )
+            elif not all(m in tree for m in protected + allowed):
+                untranslated.append(f"{where}: protected names modules this project does not have; not translated")
+            else:
+                missed: list[str] = []
+                others = [n for root in roots for n in _complement(tree, root, protected + allowed, missed)]
+                if not others:
+                    untranslated.append(f"{where}: protected, but no other package could import them today")
+                    continue
+                lines = ["[[tool.arch_rules.forbid]]", f"name = {_toml(name)}"]
+                lines.append(f"# protected: only {', '.join(allowed)} may import {', '.join(protected)} (directly)")
+                lines.append(f"from = {_toml(others)}")
+                lines.append(f"import = {_toml(protected)}")
+                lines.append("allow_indirect = true")
+                tables.append("\n".join(lines + common))
+                counts["forbid"] += 1
+                untranslated.append(
+                    f"{where}: protected became a forbid entry from every other package as the code is today "
+                    "(a package added later is not covered until it is added to from)"
+                    + (
+                        f"; the __init__ of {', '.join(missed)} cannot be named alone, so its own imports of "
+                        "the protected modules are not checked"
+                        if missed
+                        else ""
+                    )
+                )
         else:
             untranslated.append(f"{where}: contract type {kind!r} has no arch-rules equivalent")
     if acyclic:
