@@ -52,6 +52,9 @@ ALWAYS_EXCLUDED_DIRS = frozenset(
     }
 )
 
+#: A team's own declaration, in the folder of a package it owns (arch_rules/model/teamfiles.py).
+TEAM_FILE = "arch-team.toml"
+
 #: Where the cache lives, relative to the project root.
 CACHE_DIR = ".arch_rules_cache"
 

@@ -327,14 +327,70 @@ class Bench:
         return row
 
 
-def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool, slow: bool = False) -> dict[str, Row]:
+def _git(root: Path, *args: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost")
+    env.update(GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, timeout=600)
+
+
+def bench_since(bench: Bench, corpus: Corpus, arch: list[str], rows: dict[str, Row]) -> None:
+    """``check --since HEAD`` after a one-file change, against a warm run: the corpus becomes a git
+    repository (one commit), the working tree's cache is warm, and before each run the base's whole-result
+    entry is deleted (facts and the working tree's result stay), as in CI with a restored cache: the base
+    is analysed, its unchanged files served by the facts cache. A second row keeps the base's result too
+    (running --since again on the same base)."""
+    if not (corpus.root / ".git").is_dir():
+        (corpus.root / ".gitignore").write_text(".arch_rules_cache/\n.import_linter_cache/\n", encoding="utf-8")
+        _git(corpus.root, "init", "-q", "-b", "main")
+        _git(corpus.root, "add", "-A")
+        _git(corpus.root, "-c", "gc.auto=0", "commit", "-q", "-m", "benchmark base")
+        _git(corpus.root, "repack", "-a", "-d", "-q")  # packed, as a clone is: loose objects read slower
+    cache = corpus.root / ".arch_rules_cache"
+    original = corpus.changed.read_bytes()
+    since = [*arch, "--since", "HEAD"]
+
+    def forget_base() -> None:
+        for entry in cache.glob("result-base-*"):
+            entry.unlink()
+
+    def comment(i: int) -> None:
+        corpus.changed.write_bytes(original + f"\n# benchmark edit {time.time_ns()} {'#' * (i + 1)}\n".encode())
+        forget_base()
+
+    def add_import(i: int) -> None:
+        target = corpus.bad_imports[i % len(corpus.bad_imports)]
+        corpus.changed.write_bytes(original + f"\nimport {target}  # benchmark edit {i}\n".encode())
+        forget_base()
+
+    try:
+        measure(since, corpus.root, bench.env)  # the base's facts into the cache once, as any earlier run would
+        rows["since"] = bench.row(corpus, "arch-rules --since HEAD, one file changed (comment)", since, before=comment)
+        if corpus.bad_imports:
+            rows["since_import"] = bench.row(
+                corpus, "arch-rules --since HEAD, one file changed (import added)", since, before=add_import
+            )
+        rows["since_again"] = bench.row(corpus, "arch-rules --since HEAD again (base result cached)", since)
+    finally:
+        corpus.changed.write_bytes(original)
+
+
+def bench_corpus(
+    bench: Bench, corpus: Corpus, flake8: bool, slow: bool = False, since_only: bool = False
+) -> dict[str, Row]:
     """Every row for one corpus. ``slow``: the minute-long rows (cold, --no-cache, the libcst floor) run
-    ``bench.slow_runs`` times instead of ``bench.runs``."""
+    ``bench.slow_runs`` times instead of ``bench.runs``. ``since_only``: the warm and --since rows only."""
     jobs = str(bench.jobs)
     cache = corpus.root / ".arch_rules_cache"
     arch = [PY, "-m", "arch_rules", "check", "--jobs", jobs]
     rows: dict[str, Row] = {}
     long = bench.slow_runs if slow else None
+    if since_only:
+        measure(arch, corpus.root, bench.env)
+        time.sleep(2.1)
+        measure(arch, corpus.root, bench.env)
+        rows["warm"] = bench.row(corpus, "arch-rules warm (nothing changed)", arch)
+        bench_since(bench, corpus, arch, rows)
+        return rows
 
     def fresh(_: int) -> None:
         # everything arch-rules keeps lives in its cache folder (facts shards, stat index, result, grimp's
@@ -378,6 +434,7 @@ def bench_corpus(bench: Bench, corpus: Corpus, flake8: bool, slow: bool = False)
             _check_seen(bench, corpus, arch)
     finally:
         corpus.changed.write_bytes(original)
+    bench_since(bench, corpus, arch, rows)
     floors = str(HERE / "floors.py")
     rows["ast"] = bench.row(
         corpus, "ast.parse every file (floor)", [PY, floors, "ast", str(corpus.package), "--jobs", jobs]
@@ -488,6 +545,8 @@ def targets(results: dict[str, dict[str, Row]], django: str, big: str | None) ->
         ratio(corpus, "warm / tach check", "warm", "tach", 1.0)
         ratio(corpus, "one file changed (comment) / warm", "changed", "warm", 1.5)
         ratio(corpus, "one file changed (import added) / warm", "changed_import", "warm", 1.5)
+        ratio(corpus, "--since HEAD, one file changed (comment) / warm", "since", "warm", 2.0)
+        ratio(corpus, "--since HEAD, one file changed (import added) / warm", "since_import", "warm", 2.0)
         rows = results[corpus]
         if usable(rows, "graph", "lint_imports"):
             ratio(corpus, "graph part (timed in-process) / lint-imports", "graph", "lint_imports", 1.2)
@@ -595,6 +654,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cache", type=Path, default=Path(os.environ.get("ARCH_RULES_BENCH_CACHE", "~/.cache/arch-rules-bench"))
     )
     parser.add_argument("--json", type=Path, help="also write the rows and targets as JSON here")
+    parser.add_argument("--since-only", action="store_true", help="only the warm and `check --since` rows")
     args = parser.parse_args(argv)
     cache = args.cache.expanduser().resolve()
     runs = args.runs or (2 if args.quick else 3)
@@ -615,13 +675,15 @@ def main(argv: list[str] | None = None) -> int:
         corpus = django_corpus(cache)
         django_name = corpus.name
         print(f"{corpus.name}: {corpus.files} files, {corpus.lines:,} lines", flush=True)
-        results[corpus.name] = bench_corpus(bench, corpus, flake8=True)
+        results[corpus.name] = bench_corpus(bench, corpus, flake8=True, since_only=args.since_only)
     for size, teams in ((1000, 10), (10000, 40)):
         if str(size) in which:
             corpus = synthetic_corpus(cache, size, teams)
             print(f"{corpus.name}: {corpus.files} files, {corpus.lines:,} lines, {teams} teams", flush=True)
             # flake8 at 10,000 modules takes minutes per run and no target asks for it.
-            results[corpus.name] = bench_corpus(bench, corpus, flake8=size < 10000, slow=size >= 10000)
+            results[corpus.name] = bench_corpus(
+                bench, corpus, flake8=size < 10000, slow=size >= 10000, since_only=args.since_only
+            )
             if size == 10000:
                 big_name = corpus.name
 

@@ -14,9 +14,9 @@ from arch_rules.errors import ArchRulesError, ConfigError, UsageError
 
 __all__ = ["main"]
 
-FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
+FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit", "markdown")
 #: Formats read by CI services, whose paths are relative to the repository root rather than the cwd.
-REPOSITORY_FORMATS = ("github", "sarif", "gitlab", "junit")
+REPOSITORY_FORMATS = ("github", "sarif", "gitlab", "junit", "markdown")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--statistics", action="store_true", help="count findings per code")
     check.add_argument("--git-only", action="store_true", help="only files git tracks (implied under pre-commit)")
+    check.add_argument(
+        "--since",
+        metavar="REF",
+        help="report only the findings the change since the merge base of REF and HEAD introduced",
+    )
 
     baseline = commands.add_parser("baseline", help="write the current findings as the accepted baseline")
     common(baseline)
@@ -74,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="translate the import-linter contracts (.importlinter, setup.cfg or pyproject.toml, or FILE)",
     )
+    init.add_argument(
+        "--split-teams",
+        action="store_true",
+        help="move the central table's teams into arch-team.toml files in their packages (with --write)",
+    )
+    init.add_argument("--config", metavar="FILE", help="with --split-teams: the pyproject.toml to split")
     init.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     explain = commands.add_parser("explain", help="a rule's rationale, examples and fix")
@@ -207,7 +218,15 @@ def _check(args: argparse.Namespace) -> int:
         # Under pre-commit ($PRE_COMMIT is set) untracked files are not part of the project.
         git_only=args.git_only or bool(os.environ.get("PRE_COMMIT")),
     )
-    run = run_full(options)
+    markdown = any(name == "markdown" for name, _ in outputs)
+    if args.since is not None:
+        if args.fix or args.diff:
+            raise UsageError("--since reports what a change introduced; run --fix or --diff without it")
+        from arch_rules.engine.review import check_since
+
+        run = check_since(options, args.since, detailed=markdown)
+    else:
+        run = run_full(options)
     if args.fix or args.diff:
         from arch_rules.adapters import fixes
 
@@ -222,6 +241,10 @@ def _check(args: argparse.Namespace) -> int:
         if result.changed:
             run = run_full(options)
     report = run.report
+    if markdown and report.review is None:
+        from arch_rules.engine.review import whole_tree
+
+        report.review = whole_tree(run)
     _emit(report, outputs, run.config.root, statistics=args.statistics)
     if args.exit_zero:
         return 0
@@ -259,7 +282,12 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
             _write_text(Path(target), text)
         if name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             try:
-                write_github_step_summary(report, context, os.environ["GITHUB_STEP_SUMMARY"])
+                if any(other == "markdown" for other, _ in outputs):
+                    # The change summary is the better job summary; one summary per run, not two.
+                    with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8", newline="\n") as handle:
+                        handle.write(render("markdown", report, context))
+                else:
+                    write_github_step_summary(report, context, os.environ["GITHUB_STEP_SUMMARY"])
             except OSError as exc:
                 print(f"arch-rules: cannot write the step summary: {exc}", file=sys.stderr)
 
@@ -358,6 +386,13 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    if args.split_teams:
+        from arch_rules.adapters.teamsplit import split
+
+        sys.stdout.write(split(_options(args, graph=False), write=args.write))
+        return 0
+    if args.config:
+        raise UsageError("init --config goes with --split-teams; init proposes a table for the cwd's project")
     from arch_rules.adapters.proposal import propose
 
     if args.from_import_linter is not None:

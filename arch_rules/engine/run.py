@@ -4,15 +4,16 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from arch_rules import rules
 from arch_rules.engine.cache import Cache, content_hash
 from arch_rules.engine.selection import Selection
-from arch_rules.engine.store import FactStore, read_all
+from arch_rules.engine.store import Contents, FactStore, read_all
 from arch_rules.engine.suppression import apply_noqa, suppressed_note
 from arch_rules.errors import ConfigError, UsageError
 from arch_rules.facts import FileFacts, Noqa, noqa_comments, source_lines
@@ -20,7 +21,7 @@ from arch_rules.model.config import Config, load, unknown_teams
 from arch_rules.model.findings import Finding, Report
 from arch_rules.model.project import Project, discover
 
-__all__ = ["Options", "Run", "analyse", "prepare", "run", "run_full"]
+__all__ = ["Options", "Run", "Tree", "analyse", "apply_baseline", "prepare", "run", "run_full"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,30 @@ class Options:
     baseline: str | None = None
     #: Only files git tracks are part of the project (pre-commit runs).
     git_only: bool = False
+    #: This run owns grimp's cache folder: it may replace the folder of another module set. Off for a tree
+    #: grimp reads from memory (see `Tree`): it reads the working tree's folder, and its writes go nowhere.
+    graph_cache_owner: bool = True
+
+
+class Tree(Protocol):
+    """Where a run takes its files from when they are not the working tree's (the base of
+    ``check --since``, read from git's objects): the configuration, the module list, each file's bytes
+    and content hash, and a context in which grimp reads the same bytes. The facts cache is shared (it is
+    keyed by content hash); the whole-result entry is ``result_name``, so the working tree's is kept."""
+
+    result_name: str
+    #: Fact shards another run of this process has read already (content-addressed, so shareable).
+    shards: dict[str, dict[str, Any]] | None
+
+    def load_config(self, options: Options) -> Config: ...
+
+    def discover(self, config: Config) -> Project: ...
+
+    def file(self, relpath: str) -> bytes | None: ...
+
+    def read(self, project: Project) -> tuple[Contents, dict[str, str]]: ...
+
+    def graph(self, project: Project) -> contextlib.AbstractContextManager[object]: ...
 
 
 @dataclass
@@ -53,18 +78,19 @@ class Run:
     data: dict[str, bytes] = field(default_factory=dict)
 
 
-def prepare(options: Options) -> tuple[Config, Project]:
-    """The configuration and the project model it describes, with CODEOWNERS teams; every problem at once as a
-    ``ConfigError``."""
-    config = load(options.config, options.start, rules.codes())
-    project = discover(config, git_only=options.git_only)
-    problems: list[str] = []
+def prepare(options: Options, tree: Tree | None = None) -> tuple[Config, Project]:
+    """The configuration and the project model it describes, with the teams of team files and CODEOWNERS;
+    every problem at once as a ``ConfigError``. With ``tree``, of the files it holds."""
+    config = tree.load_config(options) if tree else load(options.config, options.start, rules.codes())
+    project = tree.discover(config) if tree else discover(config, git_only=options.git_only)
+    from arch_rules.model.teamfiles import with_team_files
+
+    config, project = with_team_files(config, project, tree.file if tree else None)
     if config.codeowners:
         from arch_rules.model.codeowners import with_codeowners
 
         config, project = with_codeowners(config, project)
-        problems += unknown_teams(config)
-    problems += project.ownership_conflicts() + _interface_ownership(project)
+    problems = unknown_teams(config) + project.ownership_conflicts() + _interface_ownership(project)
     if problems:
         raise ConfigError(problems)
     return config, project
@@ -75,26 +101,36 @@ def run(options: Options) -> Report:
     return run_full(options).report
 
 
-def run_full(options: Options) -> Run:
-    """One run, with what it read (configuration, project, file contents) for adapters that act on it."""
-    config, project = prepare(options)
+def run_full(options: Options, tree: Tree | None = None) -> Run:
+    """One run, with what it read (configuration, project, file contents) for adapters that act on it;
+    with ``tree``, of the files it holds instead of the working tree's."""
+    config, project = prepare(options, tree)
     cache = Cache(config.root / config.cache_dir, enabled=options.cache)
-    data, hashes = read_all(project, cache)
+    data, hashes = tree.read(project) if tree else read_all(project, cache)
     project.hashes = hashes
     key = _result_key(cache, config, options, hashes, project.namespaces)
-    cached = cache.read("result")
-    previous = cached if isinstance(cached, dict) and cached.get("format") == _RESULT_FORMAT else None
-    facts = FactStore(project, data, hashes, cache, options.jobs)
+    name = tree.result_name if tree else "result"
+    previous = _cached_result(cache, name)
+    if tree is not None and (previous is None or previous.get("key") != key):
+        # Another tree's first run starts from the working tree's result: what did not change is reused.
+        previous = _cached_result(cache, "result") or previous
+    facts = FactStore(project, data, hashes, cache, options.jobs, tree.shards if tree else None)
     project.facts = facts
     if previous is not None and previous.get("key") == key:
         analysis = Analysis.from_state(previous)
     else:
-        analysis = analyse(project, options, hashes, previous, facts)
+        with tree.graph(project) if tree else contextlib.nullcontext():
+            analysis = analyse(project, options, hashes, previous, facts)
         facts.save()
-        cache.write("result", {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
+        cache.write(name, {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
     report = _report(project, analysis, options)
     report.notes.extend(analysis.notes)
     return Run(config, project, report, data)
+
+
+def _cached_result(cache: Cache, name: str) -> dict[str, Any] | None:
+    cached = cache.read(name)
+    return cached if isinstance(cached, dict) and cached.get("format") == _RESULT_FORMAT else None
 
 
 def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str, str], namespaces: set[str]) -> str:
@@ -218,7 +254,9 @@ def analyse(
         notes: list[str] = []
         shared = rules.check_project(project)
         if options.graph:
-            shared.extend(rules.check_graph(project, cache=options.cache, notes=notes))
+            shared.extend(
+                rules.check_graph(project, cache=options.cache, notes=notes, prune=options.graph_cache_owner)
+            )
     finally:
         gc.unfreeze()
     return Analysis(context, per_module, shared_key, tuple(shared), notes)
@@ -252,7 +290,7 @@ def _interface_ownership(project: Project) -> list[str]:
                 owner = project.team_of(name)
                 if owner is not team:
                     problems.append(
-                        f"{project.config.display_path}: {team.key}.interface[{i}]: {name} is owned by "
+                        f"{team.at(f'interface[{i}]', project.config.display_path)}: {name} is owned by "
                         f"{'team ' + owner.name if owner else 'no team'}, not team {team.name}; "
                         "an interface may only name modules the team owns"
                     )
@@ -321,6 +359,11 @@ def _limit_to_paths(project: Project, findings: list[Finding], options: Options,
             # Not an error: the pre-commit hook hands over whatever changed. Never a silent pass, though.
             notes.append(f"{raw}: not a module of the project (excluded, ignored, or outside the source roots)")
     return [f for f in findings if f.path in files or any(f.path.startswith(d) for d in folders)]
+
+
+def apply_baseline(project: Project, findings: list[Finding], options: Options, report: Report) -> list[Finding]:
+    """The baseline step on its own: ``check --since`` compares with the base before it applies it."""
+    return _apply_baseline(project, findings, options, report)
 
 
 def _apply_baseline(project: Project, findings: list[Finding], options: Options, report: Report) -> list[Finding]:

@@ -102,7 +102,13 @@ class FactStore(Mapping[str, FileFacts]):
     """
 
     def __init__(
-        self, project: Project, data: Contents, hashes: dict[str, str], cache: Cache, jobs: int | None
+        self,
+        project: Project,
+        data: Contents,
+        hashes: dict[str, str],
+        cache: Cache,
+        jobs: int | None,
+        shards: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self._project = project
         self._data = data
@@ -110,7 +116,9 @@ class FactStore(Mapping[str, FileFacts]):
         self._cache = cache
         self._jobs = jobs
         self._facts: dict[str, FileFacts] = {}
-        self._shards: dict[str, dict[str, Any]] = {}
+        #: Shards read so far (shard -> content hash -> facts); may be shared with another store (the base
+        #: of ``check --since`` reuses the working tree's: content-addressed entries hold for both).
+        self.shards: dict[str, dict[str, Any]] = shards if shards is not None else {}
         self._new: dict[str, FileFacts] = {}
 
     def prefetch(self, names: Iterable[str]) -> None:
@@ -137,9 +145,9 @@ class FactStore(Mapping[str, FileFacts]):
 
     def _stored(self, digest: str) -> FileFacts | None:
         shard = digest[:2]
-        if shard not in self._shards:
-            self._shards[shard] = self._cache.read_shard(shard)
-        hit = self._shards[shard].get(digest)
+        if shard not in self.shards:
+            self.shards[shard] = self._cache.read_shard(shard)
+        hit = self.shards[shard].get(digest)
         return hit if isinstance(hit, FileFacts) else None
 
     def save(self) -> None:

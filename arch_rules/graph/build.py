@@ -33,7 +33,9 @@ GRAPH_CACHE = "grimp"
 _GRIMP_SETTINGS_LOCK = threading.Lock()
 
 
-def build_graph(project: Project, translation: Translation, *, cache: bool = True) -> tuple[Any, list[str]]:
+def build_graph(
+    project: Project, translation: Translation, *, cache: bool = True, prune: bool = True
+) -> tuple[Any, list[str]]:
     """The project's import graph, built once; plus notes (files left out, an empty graph)."""
     try:
         import grimp
@@ -49,7 +51,7 @@ def build_graph(project: Project, translation: Translation, *, cache: bool = Tru
         try:
             options = (f"external={translation.include_external}", f"tc={translation.exclude_type_checking}")
             with (
-                _graph_cache(project, cache, options) as cache_dir,
+                _graph_cache(project, cache, options, prune) as cache_dir,
                 _project_finders(project, keep.__contains__),
             ):
                 graph = grimp.build_graph(
@@ -93,7 +95,9 @@ def build_graph(project: Project, translation: Translation, *, cache: bool = Tru
 
 
 @contextlib.contextmanager
-def _graph_cache(project: Project, enabled: bool, options: tuple[str, ...] = ()) -> Iterator[str | None]:
+def _graph_cache(
+    project: Project, enabled: bool, options: tuple[str, ...] = (), prune: bool = True
+) -> Iterator[str | None]:
     """grimp's cache folder, held under an exclusive lock so concurrent runs never write it at once."""
     if not enabled:
         yield None
@@ -119,7 +123,7 @@ def _graph_cache(project: Project, enabled: bool, options: tuple[str, ...] = ())
     folder = f"{GRAPH_CACHE}-{hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()}"
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        for old in base.glob(f"{GRAPH_CACHE}-*"):
+        for old in base.glob(f"{GRAPH_CACHE}-*") if prune else ():
             if old.name != folder and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
         yield str(base / folder)
@@ -145,6 +149,9 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
         """Finds a root package in the source roots only (never ``sys.modules`` or an installed copy)."""
 
         def determine_package_directories(self, package_name: str, file_system: Any) -> set[str]:
+            init = project.modules.get(package_name)
+            if init is not None and init.is_package:  # where discovery found it (a tree read from git, too)
+                return {os.path.dirname(init.path)}
             spec = importlib.machinery.PathFinder.find_spec(package_name, roots)
             if spec is None or not spec.submodule_search_locations:
                 raise ConfigError(

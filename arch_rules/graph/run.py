@@ -64,8 +64,11 @@ class Violation:
     others: str = ""
 
 
-def violations(project: Project, *, cache: bool = True, notes: list[str] | None = None) -> list[Violation]:
-    """Every broken contract of the whole project; ``notes`` (when given) receives one-line notes."""
+def violations(
+    project: Project, *, cache: bool = True, notes: list[str] | None = None, prune: bool = True
+) -> list[Violation]:
+    """Every broken contract of the whole project; ``notes`` (when given) receives one-line notes.
+    ``prune=False``: leave grimp's cache folders of other module sets alone (the base of ``check --since``)."""
     translation = translate(project)
     if notes is not None:
         notes.extend(f"graph: {note}" for note in translation.notes)
@@ -74,7 +77,7 @@ def violations(project: Project, *, cache: bool = True, notes: list[str] | None 
             notes.append(left_out)
     if not translation.contracts:
         return []
-    graph, graph_notes = build_graph(project, translation, cache=cache)
+    graph, graph_notes = build_graph(project, translation, cache=cache, prune=prune)
     if notes is not None:
         notes.extend(graph_notes)
     configure_import_linter()

@@ -47,6 +47,7 @@ __all__ = [
     "did_you_mean",
     "find_config",
     "load",
+    "loads",
     "unknown_teams",
 ]
 
@@ -107,13 +108,20 @@ def load(path: Path | None = None, start: Path | None = None, codes: Collection[
             )
         path = found
     path = path.resolve()
-    label = path.name
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError([f"{path}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot be read ({exc})"]) from None
+    return loads(path, text, codes, on_disk=True)
+
+
+def loads(path: Path, text: str, codes: Collection[str] = (), on_disk: bool = False) -> Config:
+    """Validate the configuration ``text`` as if read from ``path`` (the base of ``check --since`` is read
+    from git's objects, not from the disk). ``on_disk``: team files beside it may be looked up for
+    messages."""
+    label = path.name
     if text.startswith("\ufeff"):
         raise ConfigError(
             [f"{label}: starts with a byte-order mark, which TOML does not allow; save it as UTF-8 without one"]
@@ -127,7 +135,7 @@ def load(path: Path | None = None, start: Path | None = None, codes: Collection[
         raise ConfigError([f"{label}: no [tool.arch_rules] table"])
     if not isinstance(table, dict):
         raise ConfigError([f"{label}: tool.arch_rules: expected a table"])
-    return _Validator(path, text, label, codes).build(table)
+    return _Validator(path, text, label, codes, on_disk).build(table)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -164,11 +172,27 @@ def unknown_teams(config: Config) -> list[str]:
     """``depends_on`` entries that name no team (checked after CODEOWNERS has added its teams)."""
     names = [t.name for t in config.teams]
     return [
-        f"{config.display_path}: {team.key}.depends_on[{i}]: unknown team {json.dumps(dep)}{did_you_mean(dep, names)}"
+        f"{team.at(f'depends_on[{i}]', config.display_path)}: unknown team {json.dumps(dep)}{did_you_mean(dep, names)}"
         for team in config.teams
         for i, dep in enumerate(team.depends_on or ())
         if dep not in names
     ]
+
+
+def _team_file_names(root: Path, source_roots: list[str]) -> set[str]:
+    """The team names the team files under the source roots declare (best effort, for error messages)."""
+    names: set[str] = set()
+    for source_root in source_roots:
+        for folder, dirs, files in os.walk(root / source_root):
+            dirs[:] = [d for d in dirs if d not in defaults.ALWAYS_EXCLUDED_DIRS and not d.startswith(".")]
+            if defaults.TEAM_FILE in files:
+                try:
+                    name = tomllib.loads(Path(folder, defaults.TEAM_FILE).read_text(encoding="utf-8")).get("name")
+                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                    continue
+                if isinstance(name, str):
+                    names.add(name)
+    return names
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -178,7 +202,8 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 class _Validator:
-    def __init__(self, path: Path, text: str, label: str, codes: Collection[str]) -> None:
+    def __init__(self, path: Path, text: str, label: str, codes: Collection[str], on_disk: bool = False) -> None:
+        self.on_disk = on_disk
         self.codes = codes
         self.path = path
         self.text = text
@@ -324,8 +349,20 @@ class _Validator:
             self.independent(i, t) for i, t in enumerate(self.table_list(table, "independent", f"{base}.independent"))
         ]
         rules = self.rules(table.get("rules", {}), f"{base}.rules")
-        self.check_teams(teams, defer_unknown=codeowners is not None)
+        # Unknown depends_on entries are checked once every team is known (CODEOWNERS and team files add
+        # teams): engine.run.prepare, with unknown_teams.
+        self.check_teams(teams, defer_unknown=True)
         if self.problems:
+            # The run stops here, before team files are merged: name the unknown teams now, every problem
+            # at once, counting the teams that team files on the disk declare.
+            known = {t.name for t in teams}
+            if self.on_disk:
+                known |= _team_file_names(self.path.parent, source_roots)
+            for team in teams:
+                for i, dep in enumerate(team.depends_on or ()):
+                    if dep not in known and codeowners is None:
+                        why = f"unknown team {json.dumps(dep)}{did_you_mean(dep, sorted(known))}"
+                        self.problem(f"{team.key}.depends_on[{i}]", why)
             raise ConfigError(self.problems)
         return Config(
             path=self.path,
@@ -345,7 +382,9 @@ class _Validator:
             rules=rules,
             raw=table,
             text=self.text,
-            **kinds,
+            type_checking_imports=kinds["type_checking_imports"],
+            local_imports=kinds["local_imports"],
+            dynamic_imports=kinds["dynamic_imports"],
         )
 
     def layer_stack(self, index: int, table: dict[str, Any]) -> LayerStack:

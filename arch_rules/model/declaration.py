@@ -89,10 +89,26 @@ class Team:
     contact: str
     because: str
     key: str
+    #: The team file that declares the team (``src/shop/billing/arch-team.toml``); "" for the central table.
+    source: str = ""
+    #: That file's text, to locate a pattern of it by line (ARC001).
+    text: str = field(default="", compare=False, repr=False)
+    #: Accepted in team files for later use (names the team is retiring); not checked yet.
+    deprecated: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return f"team {self.name} ({self.contact})" if self.contact else f"team {self.name}"
+
+    def at(self, sub: str, config_label: str) -> str:
+        """Where a key of this team is written, as messages name it: ``file: key.path``."""
+        if self.source:
+            return f"{self.source}: {sub}"
+        return f"{config_label}: {self.key}.{sub}"
+
+    def line_of(self, key: str, value: str | None = None) -> int:
+        """The line of this team's file that holds ``value`` (a team file's team only; best effort)."""
+        return _locate(self.text, key, value)
 
 
 @dataclass(frozen=True)
@@ -169,6 +185,8 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: The text of the configuration file, to locate patterns (ARC001/ARC004) by line.
     text: str = field(default="", compare=False, repr=False)
+    #: (relpath, text) of every team file merged into ``teams`` (part of the digest).
+    team_files: tuple[tuple[str, str], ...] = ()
 
     @property
     def display_path(self) -> str:
@@ -185,7 +203,7 @@ class Config:
     @property
     def digest(self) -> str:
         """Hash of what the configuration means: a change invalidates every cached result."""
-        payload = json.dumps(self.raw, sort_keys=True, default=str) + "\0" + str(self.root)
+        payload = json.dumps([self.raw, self.team_files], sort_keys=True, default=str) + "\0" + str(self.root)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
     def ignored_imports(self) -> list[IgnoredImport]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arch_rules.model.summary import Review
 
 from arch_rules.model.messages import MAX_MESSAGE, clamp
 
@@ -74,6 +78,9 @@ class Report:
     modules: int = 0
     #: One-line notes for the user (e.g. "the graph was skipped").
     notes: list[str] = field(default_factory=list)
+    #: With ``check --since`` (then ``findings`` are only the change's own) or ``--format markdown``:
+    #: what the change did to the architecture and to which teams.
+    review: Review | None = None
 
     @property
     def errors(self) -> list[Finding]:

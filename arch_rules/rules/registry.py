@@ -121,13 +121,16 @@ def check_project(project: Project) -> list[Finding]:
     return [finding for rule in RULES if isinstance(rule, ProjectRule) for finding in rule.check_project(project)]
 
 
-def check_graph(project: Project, *, cache: bool = True, notes: list[str] | None = None) -> list[Finding]:
+def check_graph(
+    project: Project, *, cache: bool = True, notes: list[str] | None = None, prune: bool = True
+) -> list[Finding]:
     """The graph rules: the contracts run once on the project's import graph, each broken one worded by
     the rule of its contract type."""
     from arch_rules.graph import violations  # here: a run without the graph never loads import-linter
 
     by_type = {rule.contract_type: rule for rule in RULES if isinstance(rule, GraphRule)}
-    found = {by_type[v.contract.type].finding(project, v) for v in violations(project, cache=cache, notes=notes)}
+    broken = violations(project, cache=cache, notes=notes, prune=prune)
+    found = {by_type[v.contract.type].finding(project, v) for v in broken}
     return sorted(found, key=Finding.sort_key)
 
 

@@ -1,4 +1,4 @@
-"""Output formats: one `Report`, six renderings (docs/output.md).
+"""Output formats: one `Report`, seven renderings (docs/output.md).
 
 Every format is a pure function ``Report, FormatContext -> str``; none of them reads files, the
 environment or the clock, so the same report always renders to the same bytes (docs/output.md: output is
@@ -46,7 +46,7 @@ __all__ = [
     "write_github_step_summary",
 ]
 
-FORMAT_NAMES = ("text", "json", "github", "sarif", "gitlab", "junit")
+FORMAT_NAMES = ("text", "json", "github", "sarif", "gitlab", "junit", "markdown")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,10 @@ def render(name: str, report: Report, ctx: FormatContext) -> str:
         from arch_rules.adapters.formats import junit
 
         return junit.render(report, ctx)
+    if name == "markdown":
+        from arch_rules.adapters.formats import markdown
+
+        return markdown.render(report, ctx)
     raise ValueError(f"unknown format {name!r}; choose one of {', '.join(FORMAT_NAMES)}")
 
 

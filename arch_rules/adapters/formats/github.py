@@ -75,6 +75,9 @@ def command(finding: Finding, ctx: FormatContext) -> str:
 
 def render(report: Report, ctx: FormatContext) -> str:
     lines = [command(finding, ctx) for finding in ordered(report)]
+    review = report.review
+    if review is not None and review.base is not None:
+        lines += _earlier(report, ctx)
     errors, warnings = severity_counts(report.findings)
     hidden = max(0, errors - ANNOTATIONS_SHOWN_PER_LEVEL) + max(0, warnings - ANNOTATIONS_SHOWN_PER_LEVEL)
     if hidden:
@@ -91,6 +94,31 @@ def render(report: Report, ctx: FormatContext) -> str:
         )
     lines.extend(f"::notice title=arch-rules::{escape_data(one_line(note))}" for note in report.notes)
     return "".join(line + "\n" for line in lines)
+
+
+def _earlier(report: Report, ctx: FormatContext) -> list[str]:
+    """``check --since``: the change's own findings came first (they are the ones that fail the job);
+    findings the base had too are notices in the files the change touches, and one summary line for the
+    files it does not touch, so the 10 annotations GitHub shows per level go to what the change did."""
+    assert report.review is not None
+    touched = report.review.changed
+    lines: list[str] = []
+    elsewhere: set[str] = set()
+    count = 0
+    for finding in sorted(report.review.earlier, key=Finding.sort_key):
+        if finding.path in touched:
+            text = command(finding, ctx).split(" ", 1)[1]
+            lines.append("::notice " + text.replace(",title=", ",title=before this change%3A ", 1))
+        else:
+            count += 1
+            elsewhere.add(finding.path)
+    if count:
+        what = f"{plural(count, 'finding')} in {plural(len(elsewhere), 'file')} this change does not touch"
+        lines.append(
+            "::notice title=arch-rules::"
+            + escape_data(f"{what} predate it and are not annotated (run arch-rules check without --since)")
+        )
+    return lines
 
 
 # --- job summary (Markdown for $GITHUB_STEP_SUMMARY) ---------------------------------------------------

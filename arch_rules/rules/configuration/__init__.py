@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING
 from arch_rules.model.findings import Finding
 
 if TYPE_CHECKING:
-    from arch_rules.model.config import Config, IgnoredImport
+    from arch_rules.model.config import Config, IgnoredImport, Team
     from arch_rules.model.patterns import Pattern
     from arch_rules.model.project import Project
 
 
-def at_key(code: str, config: Config, key: str, value: str, message: str) -> Finding:
-    """A finding at the line of pyproject.toml that holds ``value`` under ``key``."""
+def at_key(code: str, config: Config, key: str, value: str, message: str, team: Team | None = None) -> Finding:
+    """A finding at the line of pyproject.toml that holds ``value`` under ``key`` (of the team file, for a
+    team declared in one)."""
+    if team is not None and team.source:
+        return Finding(code, message, team.source, line=team.line_of(key, value), column=1, snippet=f"{key}={value}")
     return Finding(code, message, config.relpath, line=config.line_of(key, value), column=1, snippet=f"{key}={value}")
 
 

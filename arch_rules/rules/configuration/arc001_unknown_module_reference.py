@@ -12,6 +12,7 @@ from arch_rules.rules.examples import example
 from arch_rules.rules.rule import ProjectRule
 
 if TYPE_CHECKING:
+    from arch_rules.model.config import Team
     from arch_rules.model.project import Project
 
 
@@ -77,7 +78,7 @@ class UnknownModuleReference(ProjectRule):
     def check_project(self, project: Project) -> Iterator[Finding]:
         config = project.config
 
-        def unknown(key: str, text: str, covers: bool = True) -> Finding | None:
+        def unknown(key: str, text: str, covers: bool = True, team: Team | None = None) -> Finding | None:
             pattern = Pattern(text)
             hit = project.any_covered(pattern) if covers else project.any_matched(pattern)
             if hit:
@@ -89,13 +90,16 @@ class UnknownModuleReference(ProjectRule):
                 text,
                 f"{key}: {text!r} matches no module of the project (a typo, or the code moved); "
                 "fix the pattern or remove it",
+                team,
             )
 
         out: list[Finding | None] = []
         for team in config.teams:
-            out += (unknown(f"{team.key}.owns[{i}]", p.text) for i, p in enumerate(team.owns))
+            prefix = "" if team.source else f"{team.key}."  # a team file's keys are its own, at the top
+            out += (unknown(f"{prefix}owns[{i}]", p.text, team=team) for i, p in enumerate(team.owns))
             out += (
-                unknown(f"{team.key}.interface[{i}]", p.text, covers=False) for i, p in enumerate(team.interface or ())
+                unknown(f"{prefix}interface[{i}]", p.text, covers=False, team=team)
+                for i, p in enumerate(team.interface or ())
             )
         for rule in config.forbid:
             out += (unknown(f"{rule.key}.from[{i}]", p.text) for i, p in enumerate(rule.sources))
