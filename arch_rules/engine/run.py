@@ -5,6 +5,7 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,7 @@ def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str
     return content_hash("\0".join(parts).encode())
 
 
+@functools.lru_cache(maxsize=1)  # ~80 ms of metadata lookups; check --since runs the engine twice
 def _graph_versions() -> str:
     """The graph engine's versions: an upgrade of import-linter or grimp can change ARC2xx findings."""
     from importlib import metadata
