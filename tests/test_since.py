@@ -427,3 +427,17 @@ def test_markdown_lists_are_cut_to_fit_a_comment() -> None:
     assert text.count("\n- `src/m") == LIST_LIMIT
     assert f"- …and {60 - LIST_LIMIT} more findings (see the log or SARIF)" in text
     assert "x \\| y" in text  # a pipe cannot break out of the text
+
+
+def test_a_change_to_a_team_file_is_named_by_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path / "repo", team_files=True, change=False)
+    write(root, {"src/shop/orders/arch-team.toml": 'name = "orders"\ndepends_on = []\ncontact = "#orders-eng"\n'})
+    review = tmp_path / "review.md"
+    formats = ("--format", "text", "--format", f"markdown:{review}")
+    code, out, _ = run(root, monkeypatch, capsys, "--since", "HEAD", *formats)
+    # orders no longer agrees to depend on billing: its imports of billing are new ARC103 findings
+    assert code == 1 and {line.split()[1] for line in finding_lines(out)} == {"ARC103"}
+    declaration = section(review.read_text(encoding="utf-8"), "Declaration changes")
+    assert '- `src/shop/orders/arch-team.toml: depends_on`: removed `"billing"`' in declaration

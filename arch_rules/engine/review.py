@@ -339,6 +339,13 @@ def declaration_changes(before: Config, after: Config) -> list[DeclarationChange
     """Teams, layers, forbids, exceptions... added, removed or changed between two declarations."""
     out: list[DeclarationChange] = []
     _diff("tool.arch_rules", _declaration(before), _declaration(after), out)
+    # A team declared in a team file is named by that file: its owners are the ones to read the change.
+    files = {team.name: team.source for team in (*before.teams, *after.teams) if team.source}
+    for i, change in enumerate(out):
+        head, _, rest = change.key.partition("tool.arch_rules.teams.")
+        name, _, sub = rest.partition(".")
+        if not head and name in files:
+            out[i] = replace(change, key=f"{files[name]}: {sub}" if sub else files[name])
     return out
 
 
