@@ -441,3 +441,20 @@ def test_a_change_to_a_team_file_is_named_by_that_file(
     assert code == 1 and {line.split()[1] for line in finding_lines(out)} == {"ARC103"}
     declaration = section(review.read_text(encoding="utf-8"), "Declaration changes")
     assert '- `src/shop/orders/arch-team.toml: depends_on`: removed `"billing"`' in declaration
+
+
+def test_a_base_without_a_declaration_counts_every_finding_as_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    write(root, BASE)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "code, no declaration yet")
+    write(root, {"pyproject.toml": CENTRAL})  # the change adopts arch-rules
+    code, out, err = run(root, monkeypatch, capsys, "--since", "HEAD")
+    _, whole, _ = run(root, monkeypatch, capsys)
+    assert code == 1 and err == ""
+    assert finding_lines(out) == finding_lines(whole) != []
+    assert "pyproject.toml at HEAD" in out and "every finding counts as new" in out
