@@ -14,6 +14,7 @@ __all__ = [
     "DOCS_RULES_URL",
     "IMPORT_KIND_SETTINGS",
     "PRIVATE_IMPORTS_SETTINGS",
+    "NOQA_FILE_RE",
     "NOQA_RE",
     "PARALLEL_THRESHOLD",
     "SEVERITIES",
@@ -73,12 +74,19 @@ PRIVATE_IMPORTS_SETTINGS = ("across_teams", "everywhere")
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
-#: ``# noqa``, ``# noqa: ARC102, ARC105 -- reason``. Codes are flake8-style (letters then digits);
-#: whatever follows the codes is the reason. Matched per physical line, as flake8 does.
+#: The noqa comment, bare or with codes and a reason after them (``-- reason``), read exactly as flake8
+#: reads it (its ``NOQA_INLINE_REGEXP``), so both front ends suppress the same findings: a hash, one space,
+#: "noqa" in any case; the codes are compared as written, so lower-case ``arc102`` suppresses nothing
+#: (flake8 compares codes case-sensitively). Whatever follows the codes is the reason. Per physical line.
 NOQA_RE = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?(?P<rest>.*)$",
+    r"# noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?(?P<rest>.*)$",
     re.IGNORECASE,
 )
+
+#: flake8's file-level comment, "flake8: noqa" (its ``NOQA_FILE``, matched at the start of a line): the whole
+#: file is skipped by flake8, so ``check`` reports nothing located in it either (codes after it are ignored,
+#: as flake8 ignores them).
+NOQA_FILE_RE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 
 #: Documentation of the rules, for SARIF ``helpUri`` and messages.
 DOCS_RULES_URL = "https://github.com/arch-rules/arch-rules/blob/main/docs/rules.md"

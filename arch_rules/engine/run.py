@@ -46,6 +46,8 @@ class Options:
     #: This run owns grimp's cache folder: it may replace the folder of another module set. Off for a tree
     #: grimp reads from memory (see `Tree`): it reads the working tree's folder, and its writes go nowhere.
     graph_cache_owner: bool = True
+    #: Report what noqa comments would suppress (flake8's ``--disable-noqa``).
+    disable_noqa: bool = False
 
 
 class Tree(Protocol):
@@ -320,7 +322,7 @@ def _report(project: Project, analysis: Analysis, options: Options) -> Report:
         codes = [c for c in rules.all_rules() if c.startswith(code)]
         return any(selection.reports(path, c) and (options.graph or c not in graph_codes) for c in codes)
 
-    unsuppressed = apply_noqa(selected, noqa_by_path, active)
+    unsuppressed = apply_noqa(selected, noqa_by_path, active, disable=options.disable_noqa)
     result = [
         f.with_severity(selection.severity(f.code)) for f in unsuppressed if selection.reports(f.path, f.code)
     ]

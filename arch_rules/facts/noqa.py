@@ -27,13 +27,17 @@ def _comments(lines: list[str]) -> list[tuple[int, int, str]]:
 
 
 def noqa_comments(lines: list[str]) -> tuple[Noqa, ...]:
-    found = []
+    found = [
+        Noqa(number, line.index("#") + 1, None, "", whole_file=True)
+        for number, line in enumerate(lines, start=1)
+        if defaults.NOQA_FILE_RE.match(line)
+    ]
     for number, offset, line in _comments(lines):
         match = defaults.NOQA_RE.search(line)
         if not match:
             continue
         codes_text = match.group("codes")
-        codes = tuple(c.upper() for c in codes_text.replace(",", " ").split()) if codes_text else None
+        codes = tuple(codes_text.replace(",", " ").split()) if codes_text else None
         reason = match.group("rest").strip()
         reason = reason.lstrip("-—–:").strip()
         if reason.startswith("#"):

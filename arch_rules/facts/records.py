@@ -62,10 +62,13 @@ class Noqa:
     column: int
     codes: tuple[str, ...] | None  # None: a bare ``# noqa``
     reason: str
+    #: The file-level "flake8: noqa" comment: every finding in the file is suppressed (flake8 skips the file).
+    whole_file: bool = False
 
     def suppresses(self, code: str) -> bool:
-        """As flake8 reads it: a bare noqa suppresses everything, codes suppress what they prefix."""
-        return self.codes is None or any(code.startswith(listed) for listed in self.codes)
+        """As flake8 reads it: a bare noqa suppresses everything, codes suppress what they prefix (the
+        codes compared as written: ``arc102`` is not ``ARC102`` for flake8, so not for us either)."""
+        return self.whole_file or self.codes is None or any(code.startswith(listed) for listed in self.codes)
 
 
 @dataclass(frozen=True)
