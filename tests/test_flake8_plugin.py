@@ -100,10 +100,10 @@ def parse(output: str) -> set[tuple[str, int, int, str, str]]:
     return found
 
 
-def cli_per_file(cwd: Path) -> set[tuple[str, int, int, str, str]]:
+def cli_per_file(cwd: Path, *args: str) -> set[tuple[str, int, int, str, str]]:
     """What `arch-rules check` reports for Python files, without the graph (ARC003 left out, see above)."""
     done = subprocess.run(
-        [sys.executable, "-m", "arch_rules", "check", "--no-graph", "--no-cache", "--format", "json"],
+        [sys.executable, "-m", "arch_rules", "check", "--no-graph", "--no-cache", "--format", "json", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -210,13 +210,108 @@ def test_config_option_from_another_directory(tmp_path: Path) -> None:
     assert codes(parse(done.stdout)) == {("shop/src/shop/domain/model.py", 3, "ARC101")}
 
 
-def test_a_broken_configuration_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+def test_a_broken_configuration_is_one_finding_once_per_run(tmp_path: Path) -> None:
     project = make_project(tmp_path / "shop", config=CONFIG.replace('contact = "#orders"', 'contcat = "#orders"'))
     for jobs in ("1", "2"):
         done = flake8(project, "--jobs", jobs, "src")
         assert done.returncode == 1
         assert "Traceback" not in done.stdout + done.stderr
-        assert "tool.arch_rules.teams.orders.contcat: unknown key" in done.stdout
+        found = parse(done.stdout)
+        assert len(found) == 1, done.stdout  # once per run, also with two worker processes
+        ((path, line, column, code, message),) = found
+        assert (line, column, code) == (1, 1, "ARC000")
+        assert path.endswith(".py")
+        assert "tool.arch_rules.teams.orders.contcat: unknown key" in message
+
+
+def test_a_broken_configuration_leaves_the_other_plugins_running(tmp_path: Path) -> None:
+    """The user's `flake8 --select E501` is not taken down by an unknown key in [tool.arch_rules]."""
+    files = dict(FILES)
+    files["src/shop/web/views.py"] = "X = 1  # " + "a long comment " * 10 + "\n"
+    project = make_project(tmp_path / "shop", files, config=CONFIG.replace("contact =", "contcat =", 1))
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "flake8", "--isolated", "--jobs", jobs, "--select", "E501", "src"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert (done.returncode, done.stderr) == (1, ""), done.stdout
+        assert {(p, line, code) for p, line, _, code, _ in parse(done.stdout)} == {
+            ("src/shop/web/views.py", 1, "E501")
+        }
+
+
+def test_the_baseline_is_honoured_as_by_check(tmp_path: Path) -> None:
+    """`check` passes and `flake8` fails on the same tree no more: accepted findings stay accepted."""
+    project = make_project(tmp_path / "shop")
+    subprocess.run(
+        [sys.executable, "-m", "arch_rules", "baseline"], cwd=project, check=True, capture_output=True
+    )
+    (project / "src/shop/web/new.py").write_text("from shop.payments._gateway import Charge\n")  # new: reported
+    found = parse(flake8(project, "src").stdout)
+    assert found == cli_per_file(project)
+    assert codes(found) == {
+        ("src/shop/web/new.py", 1, "ARC102"),
+        ("src/shop/web/new.py", 1, "ARC105"),
+    }
+
+
+MULTI_LINE = (
+    "from shop.payments._gateway import (\n"
+    "    Charge,  # noqa: ARC101, ARC102, ARC105 -- moving to the API in Q3\n"
+    ")\n"
+)
+
+
+def test_disable_noqa_covers_multi_line_imports(tmp_path: Path) -> None:
+    files = {**FILES, "src/shop/orders/checkout.py": MULTI_LINE}
+    project = make_project(tmp_path / "shop", files)
+    quiet = parse(flake8(project, "src").stdout)
+    assert not any(path.endswith("checkout.py") for path, *_ in quiet)
+    assert quiet == cli_per_file(project)
+    loud = parse(flake8(project, "--disable-noqa", "src").stdout)
+    assert loud == cli_per_file(project, "--disable-noqa")
+    assert {(line, code) for path, line, _, code, _ in loud if path.endswith("checkout.py")} == {
+        (1, "ARC101"),
+        (1, "ARC102"),
+        (1, "ARC105"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("comment", "reported"),
+    [
+        # The file-level comment: flake8 skips the file, so nothing in it is reported by either.
+        ("# flake8: noqa\n", set()),
+        ("# flake8: noqa: E501\n", set()),  # codes after it change nothing (flake8 ignores them)
+        # Codes are compared as written (flake8's way): lower case suppresses nothing.
+        ("", {"ARC101", "ARC102", "ARC105"}),
+    ],
+)
+def test_file_level_noqa_agrees(tmp_path: Path, comment: str, reported: set[str]) -> None:
+    files = {**FILES, "src/shop/orders/checkout.py": comment + "from shop.payments._gateway import Charge\n"}
+    project = make_project(tmp_path / "shop", files)
+    found = parse(flake8(project, "src").stdout)
+    assert found == cli_per_file(project)
+    assert {code for path, _, _, code, _ in found if path.endswith("checkout.py")} == reported
+
+
+@pytest.mark.parametrize(
+    ("comment", "reported"),
+    [
+        ("  # NOQA: arc102 -- lower case", {"ARC101", "ARC102", "ARC105"}),  # flake8 compares codes as written
+        ("  # NOQA: ARC102, ARC101, ARC105 -- upper-case NOQA is fine", set()),
+        ("  #noqa: ARC102 -- no space", {"ARC101", "ARC102", "ARC105"}),  # flake8 wants "# noqa"
+    ],
+)
+def test_noqa_spellings_agree(tmp_path: Path, comment: str, reported: set[str]) -> None:
+    files = {**FILES, "src/shop/orders/checkout.py": f"from shop.payments._gateway import Charge{comment}\n"}
+    project = make_project(tmp_path / "shop", files)
+    found = parse(flake8(project, "src").stdout)
+    assert found == cli_per_file(project)
+    assert {code for path, _, _, code, _ in found if path.endswith("checkout.py")} == reported
 
 
 def test_example_fixture_agrees_with_the_cli() -> None:

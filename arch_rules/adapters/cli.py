@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="report only the findings the change since the merge base of REF and HEAD introduced",
     )
+    check.add_argument(
+        "--disable-noqa", action="store_true", help="report what noqa comments suppress (as flake8's option does)"
+    )
 
     baseline = commands.add_parser("baseline", help="write the current findings as the accepted baseline")
     common(baseline)
@@ -217,6 +220,7 @@ def _check(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         # Under pre-commit ($PRE_COMMIT is set) untracked files are not part of the project.
         git_only=args.git_only or bool(os.environ.get("PRE_COMMIT")),
+        disable_noqa=args.disable_noqa,
     )
     markdown = any(name == "markdown" for name, _ in outputs)
     if args.since is not None:

@@ -25,6 +25,7 @@ __all__ = [
     "Level",
     "RuleSettings",
     "Team",
+    "locate_key",
 ]
 
 
@@ -223,6 +224,12 @@ class Config:
 
 # ----------------------------------------------------------------------------------------------------
 # locating a key's value in the file, for findings about the configuration (ARC001, ARC004)
+
+
+def locate_key(text: str, key: str) -> int:
+    """The line of the configuration text where ``key`` (``tool.arch_rules.teams.x.owns[0]``) is written,
+    best effort: what an editor underlines for a configuration problem about that key."""
+    return _locate(text, key, None)
 
 
 def _locate(text: str, key: str, value: str | None) -> int:
