@@ -70,6 +70,19 @@ def _newer_syntax(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFa
 
 _TYPE_CHECKING_MODULES = ("typing", "typing_extensions")
 
+#: The nodes that hold statements in a list field besides statements themselves (``except``, ``case``).
+_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _statement_children(node: ast.AST) -> list[ast.AST]:
+    """The statements directly inside ``node`` (its bodies, ``orelse``, handlers, cases), in source order."""
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], _STATEMENT_HOLDERS):
+            children.extend(value)
+    return children
+
 
 class _Reader:
     """One walk over the ``ast`` collecting every fact; flags track TYPE_CHECKING and function scope."""
@@ -82,9 +95,15 @@ class _Reader:
         self.importlib_names: set[str] = set()  # aliases of the importlib module
         self.import_module_names: set[str] = set()  # aliases of importlib.import_module
         self.star = False
+        self.statements_only = False
 
     def read(self, tree: ast.Module, noqa: tuple[Noqa, ...]) -> FileFacts:
-        self._aliases(tree)
+        # Two shortcuts that find the same facts (they cut the flake8 plugin's cost by more than half):
+        # aliases matter only where the text names TYPE_CHECKING or importlib; and a file that names no
+        # dynamic import can only import in statements, so expressions (most of the tree) are not walked.
+        if self._mentions("TYPE_CHECKING", "importlib", "import_module"):
+            self._aliases(tree)
+        self.statements_only = not self._mentions("__import__", "import_module")
         self._walk(tree.body, type_checking=False, local=False)
         bound, all_info = _TopLevel().read(tree.body)
         all_names, all_line, all_dynamic = all_info
@@ -100,6 +119,9 @@ class _Reader:
             noqa=noqa,
             lines=len(self.lines),
         )
+
+    def _mentions(self, *words: str) -> bool:
+        return any(word in line for line in self.lines for word in words)
 
     # -- aliases of TYPE_CHECKING and importlib, anywhere in the file ---------------------------------
 
@@ -155,6 +177,10 @@ class _Reader:
                 *((child, True, local) for child in node.body),
                 *((child, type_checking, local) for child in node.orelse),
             ]
+        if self.statements_only:
+            # Expressions hold no statements: only the statement lists of ``node`` can hold an import.
+            inside = local or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            return [(child, type_checking, inside) for child in _statement_children(node)]
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             # Decorators, defaults and annotations run when the function is defined; the body when it is called.
             body = node.body if isinstance(node.body, list) else [node.body]
