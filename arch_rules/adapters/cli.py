@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
 
     contracts = commands.add_parser("contracts", help="the generated import-linter contracts, as TOML")
     common(contracts)
+
+    lsp = commands.add_parser("lsp", help="the language server for editors, on stdin/stdout (docs/editors.md)")
+    lsp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
@@ -156,6 +159,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _graph(args)
     if args.command == "init":
         return _init(args)
+    if args.command == "lsp":
+        return _lsp()
     raise UsageError(f"unknown command {args.command}")
 
 
@@ -386,6 +391,19 @@ def _graph(args: argparse.Namespace) -> int:
 
     run = run_full(_options(args))
     sys.stdout.write(render(run.project, run.report.findings, level=args.level, fmt=args.format))
+    return 0
+
+
+def _lsp() -> int:
+    try:
+        import pygls  # noqa: F401 - only to say clearly what is missing
+    except ImportError:
+        raise UsageError(
+            "the language server needs pygls, an optional dependency: pip install 'arch-rules[lsp]'"
+        ) from None
+    from arch_rules.adapters.lsp import serve
+
+    serve()
     return 0
 
 
