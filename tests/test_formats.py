@@ -473,6 +473,12 @@ def test_sarif_results_rules_and_locations() -> None:
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert _is_relative_uri_reference(location["artifactLocation"]["uri"])
+    # The stable, line-independent fingerprint, for code scanning's alert tracking.
+    findings = sorted(sample_report().findings, key=lambda f: f.sort_key())
+    assert [r["partialFingerprints"] for r in results] == [
+        {"archRulesFingerprint/v1": f.fingerprint} for f in findings
+    ]
+    assert "repository root" in run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
     odd = results[0]
     assert odd["message"]["text"] == ODD_MESSAGE and odd["level"] == "error"
     odd_location = odd["locations"][0]["physicalLocation"]
@@ -592,3 +598,32 @@ def test_junit_passes_clean_rules_and_survives_control_characters(tmp_path: Path
     suite, cases = junit(tmp_path, Report(findings=[nasty], files_checked=1))
     (failure,) = cases["ARC102 private-team-module"].result
     assert failure.text == 'a&b<c>.py:1:1: bad \ufffd\ufffd <tag> & "quotes" ]]>'
+
+
+#: junit-10.xsd, the schema JUnit readers agree on (Jenkins' xunit plugin; MIT, its notice is in the file),
+#: as shipped in the pytest 9.0.3 source distribution (testing/example_scripts/junit-10.xsd).
+JUNIT_XSD = Path(__file__).resolve().parent / "data" / "junit-10.xsd"
+
+
+@pytest.fixture(scope="module")
+def junit_schema() -> Any:
+    etree = pytest.importorskip("lxml.etree", reason="lxml validates XML Schema")
+    return etree.XMLSchema(etree.parse(str(JUNIT_XSD)))
+
+
+@pytest.mark.parametrize("report", [sample_report(), empty_report()], ids=["findings", "empty"])
+def test_junit_is_valid_against_junit_10_xsd(junit_schema: Any, report: Report) -> None:
+    from lxml import etree
+
+    document = etree.fromstring(render("junit", report, ctx("sub/")).encode("utf-8"))
+    assert junit_schema.validate(document), junit_schema.error_log
+    assert "skipped" not in document.attrib  # not allowed on <testsuites>
+    assert document[0].get("skipped") == "0"
+
+
+def test_junit_schema_validation_can_fail(junit_schema: Any) -> None:
+    from lxml import etree
+
+    document = etree.fromstring(render("junit", sample_report(), ctx()).encode("utf-8"))
+    document.set("skipped", "0")
+    assert not junit_schema.validate(document)

@@ -9,11 +9,13 @@ Choices, with the facts behind them (GitHub code scanning's documented SARIF sup
   for a rule the first time it fires and rule indexes never shift between runs.
 * No ``security-severity``: arch-rules is not a security tool and that property would file its findings
   as security alerts (§2.3). Severity is ``level`` plus ``problem.severity``.
-* ``partialFingerprints`` are left to upload-sarif, which computes GitHub's line hash itself (§2.4); our
-  own line-independent fingerprint travels in ``properties`` for other consumers.
-* URIs are relative, percent-encoded, against ``%SRCROOT%`` -- the directory arch-rules ran in. Its
-  absolute URI is deliberately not recorded (allowed when the base is unknown), so the log does not
-  depend on the machine and two runs give the same bytes.
+* ``partialFingerprints`` carry our line-independent fingerprint (the baseline's) as
+  ``archRulesFingerprint/v1``, so code scanning keeps tracking an alert when code moves; upload-sarif adds
+  its own ``primaryLocationLineHash`` beside it (§2.4). The same fingerprint stays in ``properties``.
+* URIs are relative, percent-encoded, against ``%SRCROOT%`` -- the repository root (``$GITHUB_WORKSPACE``,
+  else git's top level, else the directory arch-rules ran in), which is what the CLI makes every path of
+  this format relative to. Its absolute URI is deliberately not recorded (allowed when the base is
+  unknown), so the log does not depend on the machine and two runs give the same bytes.
 * ``columnKind`` is ``unicodeCodePoints`` because positions come from Python ``str`` indices (§2.2);
   SARIF's ``endColumn`` is exclusive, ours inclusive, hence the ``+ 1``.
 """
@@ -32,6 +34,8 @@ from arch_rules.rules import Example, Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+#: Our fingerprint in ``partialFingerprints``: SARIF's ``name/vN`` form, the version bumped if it changes.
+FINGERPRINT_KEY = "archRulesFingerprint/v1"
 #: The project's home page, taken from the rules page URL so the address lives in defaults.py only.
 INFORMATION_URI = DOCS_RULES_URL.partition("/blob/")[0]
 #: GitHub's limit for short and full descriptions.
@@ -60,7 +64,12 @@ def log(report: Report, ctx: FormatContext) -> dict[str, Any]:
         },
         "invocations": [_invocation(report)],
         "originalUriBaseIds": {
-            SRCROOT: {"description": {"text": "The directory arch-rules ran in (the repository root in CI)."}}
+            SRCROOT: {
+                "description": {
+                    "text": "The repository root: $GITHUB_WORKSPACE, else the top level of the git work tree, "
+                    "else the directory arch-rules ran in. Every path in this log is relative to it."
+                }
+            }
         },
         "columnKind": "unicodeCodePoints",
         "results": [_result(finding, ctx, index) for finding in sorted_findings(report)],
@@ -161,6 +170,7 @@ def _result(finding: Finding, ctx: FormatContext, index: dict[str, int]) -> dict
         if value
     }
     result["properties"] = properties
+    result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     return result
 
 
