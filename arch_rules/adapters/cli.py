@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from arch_rules.errors import ArchRulesError, ConfigError, UsageError
 
 __all__ = ["main"]
 
-FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit", "markdown")
+FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit", "markdown", "rdjson")
 #: Formats read by CI services, whose paths are relative to the repository root rather than the cwd.
 REPOSITORY_FORMATS = ("github", "sarif", "gitlab", "junit", "markdown")
 
@@ -39,9 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
+        "--output-format",
+        dest="format",
         action="append",
         metavar="FORMAT[:FILE]",
         help=f"output format ({'|'.join(FORMATS)}); repeatable; no FILE means stdout (at most one)",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings only: no summary, notes or fix notes"
     )
     check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report")
     check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to report")
@@ -107,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
 
     lsp = commands.add_parser("lsp", help="the language server for editors, on stdin/stdout (docs/editors.md)")
     lsp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    for sub in commands.choices.values():  # `arch-rules check --version` works too, and its help shows it
+        sub.add_argument("--version", action="version", version=f"arch-rules {__version__}")
     return parser
 
 
@@ -240,7 +247,7 @@ def _check(args: argparse.Namespace) -> int:
         from arch_rules.adapters import fixes
 
         result = fixes.apply(run, write=args.fix)
-        for line in result.notes:
+        for line in result.notes if not args.quiet else ():
             print(line, file=sys.stderr)
         if args.diff and not args.fix:
             sys.stdout.write(result.diff)
@@ -254,13 +261,15 @@ def _check(args: argparse.Namespace) -> int:
         from arch_rules.engine.review import whole_tree
 
         report.review = whole_tree(run)
-    _emit(report, outputs, run.config.root, statistics=args.statistics)
+    _emit(report, outputs, run.config.root, statistics=args.statistics, quiet=args.quiet)
     if args.exit_zero:
         return 0
     return report.exit_code
 
 
-def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _emit(  # type: ignore[no-untyped-def]
+    report, outputs: list[tuple[str, str | None]], root: Path, statistics: bool = False, quiet: bool = False
+) -> None:
     from arch_rules.adapters.formats import FormatContext, render, write_github_step_summary
     from arch_rules.rules import all_rules
 
@@ -270,6 +279,7 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
         path_prefix=_prefix(root, Path.cwd()),
         inside=_inside(root, Path.cwd()),
         statistics=statistics,
+        quiet=quiet,
     )
     if statistics and not any(name == "text" and target is None for name, target in outputs):
         # The counts are text; a machine-readable stdout (json, sarif...) must stay parseable.
@@ -279,6 +289,8 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
             print(line, file=sys.stderr)
     for name, target in outputs:
         context = local
+        if name == "text" and target is None and use_color(sys.stdout, os.environ):
+            context = replace(context, color=True)
         if name in REPOSITORY_FORMATS:
             # CI services resolve paths against the repository root, wherever the command ran.
             base = _repository_root(root)
@@ -299,6 +311,17 @@ def _emit(report, outputs: list[tuple[str, str | None]], root: Path, statistics:
                     write_github_step_summary(report, context, os.environ["GITHUB_STEP_SUMMARY"])
             except OSError as exc:
                 print(f"arch-rules: cannot write the step summary: {exc}", file=sys.stderr)
+
+
+def use_color(stream: object, environ: Mapping[str, str]) -> bool:
+    """Colour for a terminal, as the no-color.org and force-color.org conventions say: ``NO_COLOR`` (any
+    non-empty value) turns it off, ``FORCE_COLOR`` (non-empty) turns it on even when not a terminal."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and environ.get("TERM") != "dumb"
 
 
 def _prefix(root: Path, base: Path) -> str:

@@ -46,7 +46,7 @@ __all__ = [
     "write_github_step_summary",
 ]
 
-FORMAT_NAMES = ("text", "json", "github", "sarif", "gitlab", "junit", "markdown")
+FORMAT_NAMES = ("text", "json", "github", "sarif", "gitlab", "junit", "markdown", "rdjson")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,10 @@ class FormatContext:
     inside: str = ""
     #: text only: per-code counts before the summary (flake8 ``--statistics``).
     statistics: bool = False
+    #: text only: the finding lines and nothing else (``-q``).
+    quiet: bool = False
+    #: text only: ANSI colour for codes and paths (the CLI sets it for a terminal; never in files).
+    color: bool = False
 
 
 def render(name: str, report: Report, ctx: FormatContext) -> str:
@@ -101,6 +105,10 @@ def render(name: str, report: Report, ctx: FormatContext) -> str:
         from arch_rules.adapters.formats import markdown
 
         return markdown.render(report, ctx)
+    if name == "rdjson":
+        from arch_rules.adapters.formats import rdjson
+
+        return rdjson.render(report, ctx)
     raise ValueError(f"unknown format {name!r}; choose one of {', '.join(FORMAT_NAMES)}")
 
 

@@ -15,6 +15,7 @@ from arch_rules.adapters.formats import (
     FormatContext,
     count_phrase,
     display_path,
+    is_error,
     one_line,
     plural,
     rule_name,
@@ -24,6 +25,9 @@ from arch_rules.adapters.formats import (
 )
 from arch_rules.model.findings import Report
 
+#: ANSI SGR sequences (the colours ruff and flake8 use: bold paths, red errors, yellow warnings).
+BOLD, RED, YELLOW, RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
+
 
 def render(report: Report, ctx: FormatContext) -> str:
     lines: list[str] = []
@@ -31,7 +35,13 @@ def render(report: Report, ctx: FormatContext) -> str:
     for finding in findings:
         where = span(finding)
         path = _path(display_path(finding.path, ctx))
-        lines.append(f"{path}:{where.line}:{where.column}: {finding.code} {one_line(finding.message)}")
+        code = finding.code
+        if ctx.color:
+            path = f"{BOLD}{path}{RESET}"
+            code = f"{RED if is_error(finding) else YELLOW}{BOLD}{code}{RESET}"
+        lines.append(f"{path}:{where.line}:{where.column}: {code} {one_line(finding.message)}")
+    if ctx.quiet:
+        return "".join(line + "\n" for line in lines)
 
     if ctx.statistics:
         lines.extend(statistics_lines(report, ctx))
