@@ -64,7 +64,7 @@ def mermaid_edges(text: str) -> dict[tuple[str, str], str]:
     """(source label, target label) -> "" or the violation label, read back from the Mermaid text."""
     labels = dict(re.findall(r'^\s+(n_\w+)\["([^"]*)"\]$', text, re.MULTILINE))
     edges = {}
-    for source, label, target in re.findall(r'^    (n_\w+) -->(?:\|"([^"]*)"\|)? (n_\w+)$', text, re.MULTILINE):
+    for source, label, target in re.findall(r'^    (n_\w+) -\.?->(?:\|"([^"]*)"\|)? (n_\w+)$', text, re.MULTILINE):
         edges[(labels[source], labels[target])] = label
     return edges
 
@@ -93,7 +93,7 @@ def assert_valid_mermaid(text: str) -> None:
         elif m := re.fullmatch(r'(n_\w+)\["[^"]*"\]', stripped):
             assert m.group(1) not in ids, "node ids are unique"
             ids.add(m.group(1))
-        elif m := re.fullmatch(r'(n_\w+) -->(?:\|"[^"]*"\|)? (n_\w+)', stripped):
+        elif m := re.fullmatch(r'(n_\w+) -\.?->(?:\|"[^"]*"\|)? (n_\w+)', stripped):
             assert m.group(1) in ids and m.group(2) in ids, "edges join declared nodes"
             edges += 1
         elif m := re.fullmatch(r"linkStyle ([\d,]+) stroke:red\S*", stripped):
@@ -240,3 +240,65 @@ def test_unknown_level_or_format_is_refused(tmp_path: Path) -> None:
         picture.render(run.project, [], level="galaxies")
     with pytest.raises(ValueError):
         picture.render(run.project, [], fmt="svg")
+
+
+def test_layers_draw_indirect_violations(tmp_path: Path) -> None:
+    """ARC201: shop.domain reaches shop.web through shop.util, which is in no layer: a dotted red edge."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/web/__init__.py": "",
+        "shop/web/views.py": "X = 1\n",
+        "shop/util.py": "from shop.web import views\n",
+        "shop/domain/__init__.py": "",
+        "shop/domain/orders.py": "from shop import util\n",
+    }
+    config = '[tool.arch_rules]\nroot_packages = ["shop"]\n\n[[tool.arch_rules.layers]]\n'
+    config += 'order = ["shop.web", "shop.domain"]\n'
+    root = write_project(tmp_path, files, config)
+    run = run_full(Options(start=root, cache=False))
+    assert any(f.code == "ARC201" for f in run.report.findings)
+    text = picture.render(run.project, run.report.findings, level="layers")
+    assert_valid_mermaid(text)
+    assert mermaid_edges(text)[("shop.domain", "shop.web")] == "violates ARC201 (indirect)"
+    assert re.search(r"^    n_\w*shop_domain -\.->", text, re.MULTILINE)
+    assert red_links(text)
+    dot_text = picture.render(run.project, run.report.findings, level="layers", fmt="dot")
+    assert "style=dashed" in dot_text and "violates ARC201 (indirect)" in dot_text
+
+
+def test_focus_on_a_package_or_a_team(tmp_path: Path) -> None:
+    run = run_full(Options(start=make_project(tmp_path), cache=False, graph=False))
+    by_package = picture.render(run.project, run.report.findings, level="modules", focus="shop.payments")
+    assert_valid_mermaid(by_package)
+    edges = mermaid_edges(by_package)
+    assert edges and all("shop.payments" in a or "shop.payments" in b for a, b in edges)
+    assert ("shop.web.views", "shop.payments.api") in edges and ("shop.domain.orders", "shop.infra.db") not in edges
+    by_team = picture.render(run.project, run.report.findings, level="modules", focus="payments")
+    assert mermaid_edges(by_team) == edges
+    with pytest.raises(ValueError, match="--focus shop.nothing: no team and no module"):
+        picture.render(run.project, run.report.findings, level="modules", focus="shop.nothing")
+
+
+def test_cli_focus_unknown_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(make_project(tmp_path))
+    assert main(["graph", "--level", "modules", "--focus", "shop.nothing"]) == 2
+    assert "--focus shop.nothing" in capsys.readouterr().err
+
+
+def test_more_edges_than_mermaid_draws_are_folded_into_packages(tmp_path: Path) -> None:
+    files = {"shop/__init__.py": ""}
+    for i in range(26):
+        files[f"shop/p{i}/__init__.py"] = ""
+        for j in range(22):
+            files[f"shop/p{i}/m{j}.py"] = f"from shop.p{(i + 1) % 26} import m{j}\n"
+    root = write_project(tmp_path, files, '[tool.arch_rules]\nroot_packages = ["shop"]\n')
+    run = run_full(Options(start=root, cache=False, graph=False))
+    notes: list[str] = []
+    text = picture.render(run.project, run.report.findings, level="modules", notes=notes)
+    assert_valid_mermaid(text)
+    edges = mermaid_edges(text)
+    assert len(edges) == 26 and ("shop.p0", "shop.p1") in edges
+    assert notes and "572 module imports" in notes[0] and "depth 2" in notes[0]
+    assert f"%% note: {notes[0]}" in text

@@ -106,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     common(graph)
     graph.add_argument("--level", choices=("teams", "layers", "modules"), default="teams")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument(
+        "--focus", metavar="PACKAGE", help="only the imports into or out of this package (or team, by name)"
+    )
 
     contracts = commands.add_parser("contracts", help="the generated import-linter contracts, as TOML")
     common(contracts)
@@ -413,7 +416,16 @@ def _graph(args: argparse.Namespace) -> int:
     from arch_rules.engine.run import run_full
 
     run = run_full(_options(args))
-    sys.stdout.write(render(run.project, run.report.findings, level=args.level, fmt=args.format))
+    notes: list[str] = []
+    try:
+        text = render(
+            run.project, run.report.findings, level=args.level, fmt=args.format, focus=args.focus, notes=notes
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.write(text)
+    for note in notes:
+        print(f"arch-rules: note: {note}", file=sys.stderr)
     return 0
 
 
