@@ -77,6 +77,8 @@ def test_manifest_declares_both_hooks_as_designed() -> None:
         True,
         True,
     )
+    # Short names, as ruff's and mypy's: pre-commit prints one per line, padded with dots.
+    assert (whole["name"], files["name"]) == ("arch-rules", "arch-rules (files)")
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types_or"] == ["python", "toml"]
