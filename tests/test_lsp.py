@@ -58,6 +58,7 @@ FILES = {
     "src/shop/web/views.py": '"""Views."""\n\nX = 1\n',
     "src/shop/orders/__init__.py": '"""Orders."""\n\n__all__: list[str] = []\n',
     "src/shop/orders/checkout.py": '"""Checkout."""\n\nimport os\n',
+    "src/shop/orders/wide.py": '"""Characters outside the Basic Multilingual Plane."""\n',
     "src/shop/payments/__init__.py": '"""Payments."""\n',
     "src/shop/payments/api.py": (
         '"""What other teams may use."""\n\nfrom shop.payments.internal import Charge\n\n__all__ = ["Charge"]\n'
@@ -282,6 +283,17 @@ def test_type_a_boundary_crossing_get_the_diagnostic_apply_the_fix(tmp_path: Pat
             config.write_text(CONFIG)
             editor.save("pyproject.toml")
             await editor.until(lambda: "ARC000" not in editor.codes("pyproject.toml"), "the error cleared")
+
+            # Positions are in the editor's units (UTF-16 here): the emoji counts twice.
+            wide = "src/shop/orders/wide.py"
+            line = 'X = "\U0001f642"; from shop.payments.internal import Charge'
+            editor.open(wide, f"{line}\n")
+            await editor.until(lambda: editor.codes(wide) == ["ARC102"], "ARC102 on a line with an emoji")
+            (found,) = editor.diagnostics[editor.uri(wide)]
+            assert (found.range.start.character, found.range.end.character) == (10, len(line) + 1)
+            suppress = pick(await code_actions(editor, wide, found), "Suppress ARC102")
+            (insert,) = edits_of(suppress, editor.uri(wide))
+            assert insert.range.start.character == len(line) + 1
         finally:
             await editor.stop()
 

@@ -140,10 +140,11 @@ class ArchRulesServer(LanguageServer):
             for finding in state.run.report.findings:
                 if finding.path in open_paths and not self._graph(finding):
                     continue  # the buffer's own findings are added below
-                by_uri.setdefault(_uri(root, finding.path), []).append(self.diagnostic(finding))
+                uri = _uri(root, finding.path)
+                by_uri.setdefault(uri, []).append(self.diagnostic(finding, uri))
             for uri in self.workspace.text_documents:
                 if self._relpath(uri) is not None:
-                    by_uri.setdefault(uri, []).extend(self.diagnostic(f) for f in self._buffer_findings(uri))
+                    by_uri.setdefault(uri, []).extend(self.diagnostic(f, uri) for f in self._buffer_findings(uri))
         if state.config_problems and state.config_path is not None:
             uri = from_fs_path(str(state.config_path)) or state.config_path.as_uri()
             by_uri.setdefault(uri, []).extend(self._config_diagnostics(state.config_path, state.config_problems))
@@ -159,8 +160,8 @@ class ArchRulesServer(LanguageServer):
         relpath = self._relpath(uri)
         if state is None or state.run is None or relpath is None:
             return
-        found = [self.diagnostic(f) for f in self._buffer_findings(uri)]
-        found += [self.diagnostic(f) for f in state.run.report.findings if f.path == relpath and self._graph(f)]
+        found = [self.diagnostic(f, uri) for f in self._buffer_findings(uri)]
+        found += [self.diagnostic(f, uri) for f in state.run.report.findings if f.path == relpath and self._graph(f)]
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=found))
         state.published.add(uri)
 
@@ -169,7 +170,16 @@ class ArchRulesServer(LanguageServer):
         rule = self._rules.get(finding.code)
         return rule is None or rule.engine != "per-file"
 
-    def diagnostic(self, finding: Finding) -> types.Diagnostic:
+    def _client_range(self, uri: str | None, server: types.Range) -> types.Range:
+        """Findings count characters (code points); the editor counts in its position encoding (UTF-16 by
+        default). An open file's text converts one into the other; a closed file's is not read for it, so
+        its columns are off only on lines with characters outside the Basic Multilingual Plane."""
+        if uri is None or uri not in self.workspace.text_documents:
+            return server
+        lines = self.workspace.get_text_document(uri).lines
+        return self.workspace.position_codec.range_to_client_units(lines, server)
+
+    def diagnostic(self, finding: Finding, uri: str | None = None) -> types.Diagnostic:
         rule = self._rules.get(finding.code)
         state = self.state
         root = state.run.config.root if state is not None and state.run is not None else Path.cwd()
@@ -187,7 +197,7 @@ class ArchRulesServer(LanguageServer):
         if rule is not None and "deprecat" in rule.name:
             tags.append(types.DiagnosticTag.Deprecated)
         return types.Diagnostic(
-            range=_finding_range(finding),
+            range=self._client_range(uri, _finding_range(finding)),
             message=finding.message,
             severity=types.DiagnosticSeverity.Warning
             if finding.severity == "warning"
@@ -322,7 +332,7 @@ class ArchRulesServer(LanguageServer):
         return types.CodeAction(
             title=label,
             kind=kind,
-            diagnostics=[self.diagnostic(f) for f in findings] if len(findings) == 1 else None,
+            diagnostics=[self.diagnostic(f, uri) for f in findings] if len(findings) == 1 else None,
             is_preferred=len(findings) == 1,
             edit=types.WorkspaceEdit(changes={uri: [edit]}),
         )
@@ -333,19 +343,20 @@ class ArchRulesServer(LanguageServer):
         existing = re.search(r"# noqa:\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", text)
         if existing:
             # Another code on the same comment: add ours to its list, keep what is written after it.
-            at = existing.end("codes")
+            before = text[: existing.end("codes")]
             insert = f", {finding.code}"
-            cursor = at + len(insert)
         else:
-            at = len(text)
+            before = text
             insert = f"  # noqa: {finding.code} -- "
-            cursor = at + len(insert)
-        position = types.Position(line=index, character=at)
+        # Positions in the editor's units (UTF-16 by default), not in characters.
+        units = self.workspace.position_codec.client_num_units
+        position = types.Position(line=index, character=units(before))
+        cursor = units(before + insert)
         edit = types.TextEdit(range=types.Range(start=position, end=position), new_text=insert)
         return types.CodeAction(
             title=f"Suppress {finding.code} on this line, with a reason",
             kind=types.CodeActionKind.QuickFix,
-            diagnostics=[self.diagnostic(finding)],
+            diagnostics=[self.diagnostic(finding, uri)],
             edit=types.WorkspaceEdit(changes={uri: [edit]}),
             command=types.Command(title="Write the reason", command=SHOW_POSITION, arguments=[uri, index, cursor]),
         )
