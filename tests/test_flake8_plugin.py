@@ -321,3 +321,28 @@ def test_example_fixture_agrees_with_the_cli() -> None:
     expected = cli_per_file(EXAMPLE)
     assert found == expected
     assert parse(flake8(EXAMPLE, "--jobs", "2", "src").stdout) == expected
+
+
+def test_a_process_that_runs_flake8_twice_reports_the_problem_each_time(tmp_path: Path) -> None:
+    """An editor's in-process flake8 (one process, many runs): each run reports ARC000 and sees the fix."""
+    project = make_project(tmp_path / "shop", config=CONFIG.replace("contact =", "contcat =", 1))
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from flake8.main.application import Application\n"
+        "def run():\n"
+        "    app = Application()\n"
+        "    app.run(['--isolated', '--select', 'ARC', 'src/shop/domain/model.py'])\n"
+        "    print('exit', app.exit_code(), flush=True)\n"
+        "run()\n"
+        "run()\n"
+        "Path('pyproject.toml').write_text(Path('pyproject.toml').read_text().replace('contcat =', 'contact ='))\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in lines if ": ARC" in line] == ["ARC000", "ARC000", "ARC101"]
+    assert lines.count("exit 1") == 3

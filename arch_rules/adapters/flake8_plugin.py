@@ -137,11 +137,15 @@ class Plugin:
         value = getattr(options, "arch_rules_config", None)
         cls.config_path = Path(value).resolve() if value else None
         cls.disable_noqa = bool(getattr(options, "disable_noqa", False))
-        if cls.reported_flag is None:
-            try:
-                cls.reported_flag = multiprocessing.Value("b", 0)
-            except (OSError, ImportError):  # no shared memory here: once per process instead
-                cls.reported_flag = None
+        # Once per flake8 run: a process that runs flake8 again (an editor's in-process flake8) starts afresh,
+        # with the configuration as it is now and its problem reported again.
+        _STATES.clear()
+        _FOUND.clear()
+        _REPORTED.clear()
+        try:
+            cls.reported_flag = multiprocessing.Value("b", 0)
+        except (OSError, ImportError):  # no shared memory here: once per process instead
+            cls.reported_flag = None
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         for finding in self.findings():
