@@ -313,3 +313,28 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
     assert done.stderr.strip() == (
         "arch-rules: the language server needs pygls, an optional dependency: pip install 'arch-rules[lsp]'"
     )
+
+
+def test_diagnostic_fields() -> None:
+    """What each diagnostic carries, in-process: chain links as related information, severity, tags, docs."""
+    from arch_rules.adapters.lsp import ArchRulesServer
+    from arch_rules.model.findings import ChainLink, Finding
+
+    server = ArchRulesServer()
+    chain = (
+        ChainLink("shop.domain.orders", "shop.util", "src/shop/domain/orders.py", 3),
+        ChainLink("shop.util", "shop.web.views", "src/shop/util.py", 1),
+    )
+    finding = Finding("ARC201", "a chain", "src/shop/domain/orders.py", line=3, chain=chain, severity="warning")
+    diagnostic = server.diagnostic(finding)
+    assert diagnostic.code == "ARC201" and diagnostic.severity == types.DiagnosticSeverity.Warning
+    assert diagnostic.code_description is not None
+    assert diagnostic.code_description.href.endswith("#arc201-indirect-layer-violation")
+    related = diagnostic.related_information or []
+    assert [(r.location.uri.rsplit("/", 1)[-1], r.location.range.start.line, r.message) for r in related] == [
+        ("orders.py", 2, "shop.domain.orders imports shop.util"),
+        ("util.py", 0, "shop.util imports shop.web.views"),
+    ]
+    unused = server.diagnostic(Finding("ARC004", "an exception no import needs", "pyproject.toml", line=9))
+    assert unused.tags == [types.DiagnosticTag.Unnecessary]
+    assert unused.range.start.line == 8
