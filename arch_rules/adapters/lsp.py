@@ -136,17 +136,23 @@ class ArchRulesServer(LanguageServer):
         by_uri: dict[str, list[types.Diagnostic]] = {}
         if state.run is not None:
             root = state.run.config.root
-            open_paths = {self._relpath(uri) for uri in self.workspace.text_documents}
+            # An open file's findings go to the URI the editor opened it by (which may spell the path
+            # differently: a symlink, percent-encoding), or the editor would show them twice.
+            open_uris = {self._relpath(uri) or self._config_relpath(uri): uri for uri in self.workspace.text_documents}
             for finding in state.run.report.findings:
-                if finding.path in open_paths and not self._graph(finding):
+                opened = open_uris.get(finding.path)
+                if opened is not None and not self._graph(finding):
                     continue  # the buffer's own findings are added below
-                uri = _uri(root, finding.path)
+                uri = opened or _uri(root, finding.path)
                 by_uri.setdefault(uri, []).append(self.diagnostic(finding, uri))
             for uri in self.workspace.text_documents:
                 if self._relpath(uri) is not None:
                     by_uri.setdefault(uri, []).extend(self.diagnostic(f, uri) for f in self._buffer_findings(uri))
         if state.config_problems and state.config_path is not None:
-            uri = from_fs_path(str(state.config_path)) or state.config_path.as_uri()
+            uri = next(
+                (u for u in self.workspace.text_documents if self._is_config(u)),
+                from_fs_path(str(state.config_path)) or state.config_path.as_uri(),
+            )
             by_uri.setdefault(uri, []).extend(self._config_diagnostics(state.config_path, state.config_problems))
         for uri in state.published - set(by_uri):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -229,6 +235,26 @@ class ArchRulesServer(LanguageServer):
                 )
             )
         return out
+
+    def _is_config(self, uri: str) -> bool:
+        state, path = self.state, to_fs_path(uri)
+        if state is None or state.config_path is None or not path:
+            return False
+        try:
+            return Path(path).resolve() == state.config_path.resolve()
+        except OSError:
+            return False
+
+    def _config_relpath(self, uri: str) -> str | None:
+        """The configuration file's project-relative path (as its findings name it), when ``uri`` is it."""
+        state = self.state
+        if state is None or state.run is None or not self._is_config(uri):
+            return None
+        config = state.run.config
+        try:
+            return config.path.relative_to(config.root).as_posix()
+        except ValueError:
+            return config.path.name
 
     def _has_run(self) -> bool:
         return self.state is not None and self.state.run is not None
