@@ -6,7 +6,16 @@ ARC102`` (several codes comma- or space-separated; a TOML comment in pyproject.t
 takes them off before the project is checked (otherwise ARC403 would read ``# expect: …`` as the reason of
 a ``# noqa``). A harness compares (path, line, code) both ways: a finding missing **or extra** fails.
 
-In a test module::
+A team's ``LintRule`` carries its own examples (``VALID``/``INVALID``); ``lint_rule_examples`` runs them::
+
+    @pytest.mark.parametrize("example", lint_rule_examples("tools/arch_standards.py"), ids=str)
+    def test_rule_examples(example):
+        example.check()
+
+It takes rule classes, or the path of a plugin file, loaded the way ``plugins = [...]`` loads it (nothing
+added to ``sys.path``). ``Valid``/``Invalid`` give an example a module or an expected position.
+
+For built-in rules, in a test module::
 
     from arch_rules.testing import check_example
     from arch_rules.rules import all_rules
@@ -19,17 +28,30 @@ In a test module::
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import inspect
 import re
+import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from arch_rules.rules.lintcontext import Invalid, Valid
+
 if TYPE_CHECKING:
     from arch_rules.model.findings import Finding
+    from arch_rules.rules.lintrule import LintRule
     from arch_rules.rules.rule import Example, Rule
 
 __all__ = [
     "EXPECT_RE",
+    "Invalid",
+    "LintExample",
+    "Valid",
+    "lint_rule_examples",
+    "rules_in",
     "check_example",
     "difference",
     "expected_findings",
@@ -115,3 +137,62 @@ def difference(root: Path, findings: list[Finding]) -> str:
         message = next(f.message for f in findings if (f.path, f.line, f.code) == item)
         lines.append(f"extra:   {item[0]}:{item[1]}: {item[2]} {message}")
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------------
+# a team's LintRules: their VALID / INVALID examples
+
+
+@dataclass(frozen=True)
+class LintExample:
+    """One VALID or INVALID example of a rule, already run; ``check()`` fails with what went wrong."""
+
+    rule: str
+    kind: str
+    index: int
+    problem: str
+
+    def check(self) -> None:
+        if self.problem:
+            raise AssertionError(f"{self}: {self.problem}")
+
+    def __str__(self) -> str:
+        return f"{self.rule}-{self.kind}-{self.index}"
+
+
+def lint_rule_examples(*rules: type[LintRule] | str | Path) -> list[LintExample]:
+    """Every example of the given rules (classes or plugin files), run; a rule without examples is itself
+    a failing example, so a rule cannot go untested by accident."""
+    from arch_rules.engine.lint import run_examples
+
+    classes: list[type[LintRule]] = []
+    for rule in rules:
+        classes.extend(rules_in(rule) if isinstance(rule, str | Path) else [rule])
+    out: list[LintExample] = []
+    for rule_class in classes:
+        outcomes = run_examples(rule_class)
+        if not outcomes or not rule_class.INVALID:
+            out.append(LintExample(rule_class.code, "INVALID", 0, "the rule has no INVALID example"))
+        out.extend(LintExample(o.rule, o.kind, o.index, o.problem) for o in outcomes)
+    return out
+
+
+def rules_in(path: str | Path) -> list[type[LintRule]]:
+    """The ``LintRule`` classes a plugin file defines, loaded by file path (nothing added to ``sys.path``)."""
+    from arch_rules.rules.lintrule import LintRule
+
+    file = Path(path).resolve()
+    name = "arch_rules_plugin_" + hashlib.sha256(str(file).encode()).hexdigest()[:16]
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, file)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {file}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return [
+        value
+        for _, value in inspect.getmembers(module, inspect.isclass)
+        if issubclass(value, LintRule) and value is not LintRule and value.__module__ == module.__name__
+    ]

@@ -16,6 +16,7 @@ import pytest
 
 import arch_rules
 from arch_rules.rules import Example, Rule, all_rules
+from arch_rules.rules.lintrule import LintRule
 from arch_rules.rules.registry import RULES
 from arch_rules.rules.rule import GraphRule, ImportRule, ModuleRule, ProjectRule, SuppressionRule
 from arch_rules.testing import EXPECT_RE, check_example, expected_findings, without_markers
@@ -117,6 +118,7 @@ def test_every_rule_once_in_its_family_folder() -> None:
         ImportRule: {"imports"},
         GraphRule: {"graph"},
         SuppressionRule: {"suppression"},
+        LintRule: {"standards"},
     }
     codes = [rule.code for rule in RULES]
     assert len(codes) == len(set(codes))

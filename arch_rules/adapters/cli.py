@@ -181,7 +181,8 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
     from arch_rules.rules import codes as known_codes
 
     codes = tuple(c.strip() for c in text.split(",") if c.strip())
-    check = code_checker(known_codes())
+    # Plugin codes: checked by the engine once the plugins are loaded.
+    check = code_checker(known_codes(), custom=True)
     for code in codes:
         why = check(code)
         if why:
@@ -264,21 +265,33 @@ def _check(args: argparse.Namespace) -> int:
         from arch_rules.engine.review import whole_tree
 
         report.review = whole_tree(run)
-    _emit(report, outputs, run.config.root, statistics=args.statistics, quiet=args.quiet)
+    _emit(
+        report,
+        outputs,
+        run.config.root,
+        statistics=args.statistics,
+        quiet=args.quiet,
+        extra_rules=run.plugin_rules,
+    )
     if args.exit_zero:
         return 0
     return report.exit_code
 
 
 def _emit(  # type: ignore[no-untyped-def]
-    report, outputs: list[tuple[str, str | None]], root: Path, statistics: bool = False, quiet: bool = False
+    report,
+    outputs: list[tuple[str, str | None]],
+    root: Path,
+    statistics: bool = False,
+    quiet: bool = False,
+    extra_rules=None,
 ) -> None:
     from arch_rules.adapters.formats import FormatContext, render, write_github_step_summary
     from arch_rules.rules import all_rules
 
     local = FormatContext(
         version=__version__,
-        rules=all_rules(),
+        rules={**all_rules(), **(extra_rules or {})},
         path_prefix=_prefix(root, Path.cwd()),
         inside=_inside(root, Path.cwd()),
         statistics=statistics,
@@ -386,6 +399,9 @@ def _explain(code: str) -> int:
 
     rules = all_rules()
     rule = rules.get(code.upper())
+    if rule is None and not code.upper().startswith("ARC"):
+        rules = {**rules, **_plugin_rules()}
+        rule = rules.get(code.upper())
     if rule is None:
         raise UsageError(f"unknown rule code {code!r}{did_you_mean(code.upper(), list(rules))}")
     sys.stdout.write(explain(rule))
@@ -395,11 +411,25 @@ def _explain(code: str) -> int:
 def _rules() -> int:
     from arch_rules.rules import all_rules
 
-    rules = all_rules().values()
+    rules = {**all_rules(), **_plugin_rules()}.values()
     width = max(len(r.name) for r in rules)
     for rule in rules:
         print(f"{rule.code}  {rule.name:<{width}}  {rule.engine:<8}  {rule.summary}")
     return 0
+
+
+def _plugin_rules() -> dict:  # type: ignore[type-arg]
+    """The records of the rules the project in the current directory adds with ``plugins`` (none when no
+    configuration is found here: `explain` and `rules` work anywhere)."""
+    from arch_rules.engine.cache import Cache
+    from arch_rules.engine.standards import plugin_records
+    from arch_rules.model.config import find_config, load
+
+    found = find_config(Path.cwd())
+    if found is None:
+        return {}
+    config = load(found)
+    return plugin_records(config, Cache(config.root / config.cache_dir))
 
 
 def _contracts(args: argparse.Namespace) -> int:

@@ -169,4 +169,5 @@ class Plugin:
         if state is None or module is None:
             return []
         facts = extract_tree(self.tree, self.lines)
-        return state.report(module, facts, disable_noqa=self.disable_noqa)
+        source = "".join(self.lines).encode("utf-8")  # what flake8 checks, for the libcst rules
+        return state.report(module, facts, disable_noqa=self.disable_noqa, source=source)

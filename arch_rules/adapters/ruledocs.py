@@ -95,7 +95,8 @@ def explain(rule: Rule) -> str:
         out += ["", "Fix", _fill(rule.fix)]
     from arch_rules.defaults import DOCS_RULES_URL
 
-    out += ["", f"More: {DOCS_RULES_URL}#{anchor(rule)}"]
+    if rule.code.startswith("ARC"):  # a team's own rule has no section on arch-rules' rules page
+        out += ["", f"More: {DOCS_RULES_URL}#{anchor(rule)}"]
     return "\n".join(out) + "\n"
 
 

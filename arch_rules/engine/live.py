@@ -9,6 +9,7 @@ with the engine's own functions, so an editor, a flake8 run and ``check`` cannot
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from arch_rules.engine import baseline as baselines
 from arch_rules.engine.run import Options, prepare
 from arch_rules.engine.selection import Selection
+from arch_rules.engine.standards import Standards
 from arch_rules.engine.suppression import apply_noqa
 from arch_rules.facts import FileFacts, extract
 from arch_rules.model.config import Config
@@ -70,6 +72,8 @@ class Live:
     selection: Selection
     baseline: baselines.Baseline | None
     facts: Overlay
+    #: The libcst rules (standards, deprecations, plugins); None when the project declares none.
+    standards: Standards | None = None
 
     @classmethod
     def load(cls, config_path: Path | None, start: Path, underlying: Mapping[str, FileFacts] | None = None) -> Live:
@@ -86,7 +90,9 @@ class Live:
         path = config.root / config.rules.baseline
         if path.is_file():
             accepted = baselines.load(path)  # a broken file is a UsageError, one line, as for `check`
-        return cls(config, project, Selection(config), accepted, overlay)
+        # Plugins load here: a broken one is a ConfigError while loading, like a broken configuration.
+        standards = Standards.of(project, functools.partial(_read, project.root))
+        return cls(config, project, Selection(config), accepted, overlay, standards)
 
     def module_at(self, path: Path) -> Module | None:
         """The module of the project that ``path`` is (None: not one of its modules)."""
@@ -101,14 +107,21 @@ class Live:
                     return module
         return None
 
-    def report(self, module: Module, facts: FileFacts, disable_noqa: bool = False) -> list[Finding]:
-        """The per-file findings of ``module`` with these facts, as ``check --no-graph`` reports them.
+    def report(
+        self, module: Module, facts: FileFacts, disable_noqa: bool = False, source: bytes | None = None
+    ) -> list[Finding]:
+        """The per-file findings of ``module`` with these facts, as ``check --no-graph`` reports them;
+        ``source`` is the text the facts were read from (the libcst rules parse it; default: the file).
 
         The facts become the module's facts for the other modules' checks too, until replaced.
         """
         self.facts.edited[module.name] = facts
         selection = self.selection
         found = [f for f in check_module(self.project, module, facts) if selection.reports(f.path, f.code)]
+        if self.standards is not None:
+            text = source if source is not None else _read(self.project.root, module.relpath)
+            items = self.standards.items([module], lambda _: text)
+            found += [f for item in items for f in self.standards.check(item) if selection.reports(f.path, f.code)]
         rules = all_rules()
         graph_codes = {rule.code for rule in rules.values() if rule.engine == "graph"}
 
@@ -117,10 +130,17 @@ class Live:
             return any(selection.reports(path, c) and c not in graph_codes for c in rules if c.startswith(code))
 
         kept = [
-            f.with_severity(selection.severity(f.code))
+            f.with_severity(selection.severity(f.code, f.severity))
             for f in apply_noqa(found, {module.relpath: facts.noqa}, active, disable=disable_noqa)
             if selection.reports(f.path, f.code)
         ]
         if self.baseline is not None:
             kept, _hidden, _stale = baselines.apply(self.baseline, kept, limited=True)
         return sorted(set(kept), key=Finding.sort_key)
+
+
+def _read(root: Path, relpath: str) -> bytes | None:
+    try:
+        return (root / relpath).read_bytes()
+    except OSError:
+        return None

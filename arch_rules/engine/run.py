@@ -7,20 +7,23 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from arch_rules import rules
+from arch_rules import defaults, rules
 from arch_rules.engine.cache import Cache, content_hash
 from arch_rules.engine.selection import Selection
-from arch_rules.engine.store import Contents, FactStore, read_all
+from arch_rules.engine.standards import Standards, plugin_records
+from arch_rules.engine.store import Contents, FactStore, extract_many, read_all
 from arch_rules.engine.suppression import apply_noqa, suppressed_note
 from arch_rules.errors import ConfigError, UsageError
 from arch_rules.facts import FileFacts, Noqa, noqa_comments, source_lines
 from arch_rules.model.config import Config, load, unknown_teams
 from arch_rules.model.findings import Finding, Report
 from arch_rules.model.project import Project, discover
+from arch_rules.rules import Rule
 
 __all__ = ["Options", "Run", "Tree", "analyse", "apply_baseline", "prepare", "run", "run_full"]
 
@@ -79,6 +82,8 @@ class Run:
     project: Project
     report: Report
     data: dict[str, bytes] = field(default_factory=dict)
+    #: The records of the rules team plugins add, by code (the built-in ones are ``rules.all_rules()``).
+    plugin_rules: dict[str, Rule] = field(default_factory=dict)
 
 
 def prepare(options: Options, tree: Tree | None = None) -> tuple[Config, Project]:
@@ -109,6 +114,8 @@ def run_full(options: Options, tree: Tree | None = None) -> Run:
     with ``tree``, of the files it holds instead of the working tree's."""
     config, project = prepare(options, tree)
     cache = Cache(config.root / config.cache_dir, enabled=options.cache)
+    plugin_rules = plugin_records(config, cache)
+    _check_codes(options, plugin_rules)
     data, hashes = tree.read(project) if tree else read_all(project, cache)
     project.hashes = hashes
     key = _result_key(cache, config, options, hashes, project.namespaces)
@@ -123,12 +130,22 @@ def run_full(options: Options, tree: Tree | None = None) -> Run:
         analysis = Analysis.from_state(previous)
     else:
         with tree.graph(project) if tree else contextlib.nullcontext():
-            analysis = analyse(project, options, hashes, previous, facts)
+            analysis = analyse(project, options, hashes, previous, facts, data.get)
         facts.save()
         cache.write(name, {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
     report = _report(project, analysis, options)
     report.notes.extend(analysis.notes)
-    return Run(config, project, report, data)
+    return Run(config, project, report, data, plugin_rules)
+
+
+def _check_codes(options: Options, plugin_rules: dict[str, Rule]) -> None:
+    """``--select``/``--ignore`` codes of plugin rules are known once the plugins are: check them now."""
+    codes = [*plugin_rules, defaults.CODE_PREFIX]
+    for code in (*(options.select or ()), *options.ignore):
+        if not code.startswith(defaults.CODE_PREFIX) and not any(known.startswith(code) for known in codes):
+            from arch_rules.model.config import did_you_mean
+
+            raise UsageError(f"unknown rule code {code!r}{did_you_mean(code, list(plugin_rules))}")
 
 
 def _cached_result(cache: Cache, name: str) -> dict[str, Any] | None:
@@ -142,6 +159,10 @@ def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str
     table's meaning in ``config.digest``): ARC001/ARC004 carry its line numbers.
     """
     parts = [cache.tag, config.digest, content_hash(config.text.encode()), str(config.path)]
+    if config.plugins:  # the rules teams write: editing one must not reuse the findings of the old one
+        from arch_rules.engine.plugins import source_digest
+
+        parts.append(source_digest(config))
     parts.append(f"graph={options.graph}" + (f" {_graph_versions()}" if options.graph else ""))
     parts += (f"{rel}:{digest}" for rel, digest in sorted(hashes.items()))
     parts += (f"namespace:{name}" for name in sorted(namespaces))
@@ -215,11 +236,19 @@ class Analysis:
 
 
 def analyse(
-    project: Project, options: Options, hashes: dict[str, str], previous: dict[str, Any] | None, facts: FactStore
+    project: Project,
+    options: Options,
+    hashes: dict[str, str],
+    previous: dict[str, Any] | None,
+    facts: FactStore,
+    read: Callable[[str], bytes | None] | None = None,
 ) -> Analysis:
     """Every finding of the project, reusing the previous run's per-module and whole-project parts where they
-    still hold."""
+    still hold. ``read`` gives a file's bytes (the libcst rules read interface modules and the files they
+    visit); without it the standards are not run."""
     before = Analysis.from_state(previous) if previous else None
+    # The libcst rules (standards, deprecations, plugins): None when the project declares none.
+    standards = Standards.of(project, read) if read is not None else None
     unchanged = {
         rel: result
         for rel, result in (before.modules.items() if before else ())
@@ -229,10 +258,16 @@ def analyse(
     facts.prefetch(changed)
     exports = {rel: result.exports for rel, result in unchanged.items()}
     exports.update((project.modules[name].relpath, _exports_digest(facts[name])) for name in changed)
-    context = _context_digest(project, exports)
+    context = _context_digest(project, exports, standards.digest if standards else "")
     if before is None or before.context != context:
         unchanged = {}
         facts.prefetch(sorted(project.modules))
+    linted: dict[str, tuple[Finding, ...]] = {}
+    if standards is not None and read is not None:
+        redo = [m for m in project.modules.values() if m.relpath not in unchanged]
+        items = standards.items(redo, read)
+        results = extract_many(items, options.jobs, standards.check)
+        linted = dict(zip((item.context.path for item in items), results, strict=True))
     per_module: dict[str, ModuleResult] = {}
     for name in sorted(project.modules):
         module = project.modules[name]
@@ -241,7 +276,7 @@ def analyse(
             per_module[module.relpath] = reused
             continue
         own = facts[name]
-        found = tuple(rules.check_module(project, module, own))
+        found = (*rules.check_module(project, module, own), *linted.get(module.relpath, ()))
         per_module[module.relpath] = ModuleResult(
             hashes[module.relpath], content_hash(repr(own.imports).encode()), exports[module.relpath], own.noqa, found
         )
@@ -270,11 +305,12 @@ def _exports_digest(facts: FileFacts) -> str:
     return content_hash(repr((facts.all_names, facts.all_dynamic, sorted(facts.bound_names))).encode())
 
 
-def _context_digest(project: Project, exports: dict[str, str]) -> str:
+def _context_digest(project: Project, exports: dict[str, str], standards: str = "") -> str:
     """What a module's findings depend on beyond its own content: the configuration (and its text, for
     locations), the set of modules, and what every interface module exports (ARC102 names the interface
     that exports an imported name)."""
-    parts = [project.config.digest, content_hash(project.config.text.encode())]
+    # ``standards``: the libcst rules' own digest (plugin sources, deprecations read from interfaces).
+    parts = [project.config.digest, content_hash(project.config.text.encode()), standards]
     parts += (f"{name}:{int(module.is_package)}" for name, module in sorted(project.modules.items()))
     parts += sorted(project.namespaces)
     parts += (
@@ -324,7 +360,9 @@ def _report(project: Project, analysis: Analysis, options: Options) -> Report:
 
     unsuppressed = apply_noqa(selected, noqa_by_path, active, disable=options.disable_noqa)
     result = [
-        f.with_severity(selection.severity(f.code)) for f in unsuppressed if selection.reports(f.path, f.code)
+        f.with_severity(selection.severity(f.code, f.severity))
+        for f in unsuppressed
+        if selection.reports(f.path, f.code)
     ]
     report = Report(files_checked=len(project.modules), modules=len(project.modules))
     suppressed = suppressed_note(selected, unsuppressed)

@@ -16,7 +16,11 @@ class Selection:
     ``severity``, from the configuration and the command line alike."""
 
     def __init__(self, config: Config, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] = ()) -> None:
-        self.select = select if select is not None else config.rules.select
+        if select is None:
+            # Unset in the configuration: every rule, the plugins' too (the empty prefix matches any code).
+            configured = config.raw.get("rules", {}) if isinstance(config.raw.get("rules"), dict) else {}
+            select = config.rules.select if "select" in configured else ("",)
+        self.select = select
         self.ignore = (*config.rules.ignore, *ignore)
         self.severities = dict(config.rules.severity)
         self.per_file = [
@@ -35,6 +39,7 @@ class Selection:
     def reports(self, path: str, code: str) -> bool:
         return self.selected(code) and not self.ignored_in(path, code)
 
-    def severity(self, code: str) -> str:
+    def severity(self, code: str, default: str = defaults.DEFAULT_SEVERITY) -> str:
+        """The configured severity, else the rule's own (``default``: ARC502 and plugin rules may say warning)."""
         best = max((p for p in self.severities if code.startswith(p)), key=len, default=None)
-        return self.severities[best] if best else defaults.DEFAULT_SEVERITY
+        return self.severities[best] if best else default

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from arch_rules import defaults
@@ -171,38 +171,44 @@ class FactStore(Mapping[str, FileFacts]):
         return len(self._project.modules)
 
 
-#: The inputs of a pool run, inherited by forked workers instead of being pickled to them.
-_WORK: list[bytes] = []
+#: The inputs of a pool run and the work done on each, inherited by forked workers instead of being
+#: pickled to them.
+_WORK: list[Any] = []
+_WORK_FN: Callable[[Any], Any] = extract
 
 
-def _extract_slice(bounds: tuple[int, int]) -> list[FileFacts]:
-    return [extract(content) for content in _WORK[bounds[0] : bounds[1]]]
+def _extract_slice(bounds: tuple[int, int]) -> list[Any]:
+    return [_WORK_FN(content) for content in _WORK[bounds[0] : bounds[1]]]
 
 
-def extract_many(contents: list[bytes], jobs: int | None) -> list[FileFacts]:
-    """Facts of many files: serial below ``PARALLEL_THRESHOLD``, else a process pool over chunks.
+def extract_many(contents: list[Any], jobs: int | None, work: Callable[[Any], Any] = extract) -> list[Any]:
+    """Facts of many files (or ``work`` done on each item, such as the libcst rules of a file): serial
+    below ``PARALLEL_THRESHOLD``, else a process pool over chunks.
 
     With ``fork`` the workers inherit the file contents (no pickling of the sources); they send back
-    plain, picklable facts. Elsewhere (spawn) the bytes travel with the tasks.
+    plain, picklable facts. Elsewhere (spawn) the bytes travel with the tasks; ``work`` other than
+    ``extract`` (plugin rules need not pickle) then runs in this process.
     """
-    global _WORK
+    global _WORK, _WORK_FN
     workers = min(jobs if jobs else (os.cpu_count() or 1), max(1, len(contents) // 8))
     if workers <= 1 or len(contents) < defaults.PARALLEL_THRESHOLD:
-        return [extract(c) for c in contents]
+        return [work(c) for c in contents]
     chunk = max(8, len(contents) // (workers * 4))
     try:
         import multiprocessing  # here, not at the top: a warm run never starts a pool
         from concurrent.futures import ProcessPoolExecutor
 
         if "fork" in multiprocessing.get_all_start_methods():
-            _WORK = contents
+            _WORK, _WORK_FN = contents, work
             try:
                 bounds = [(i, min(i + chunk, len(contents))) for i in range(0, len(contents), chunk)]
                 with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
                     return [facts for part in pool.map(_extract_slice, bounds) for facts in part]
             finally:
-                _WORK = []
+                _WORK, _WORK_FN = [], extract
+        if work is not extract:
+            return [work(c) for c in contents]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(extract, contents, chunksize=chunk))
     except (OSError, RuntimeError):  # no processes to be had here: do it in this one
-        return [extract(c) for c in contents]
+        return [work(c) for c in contents]

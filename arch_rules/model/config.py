@@ -27,6 +27,7 @@ from arch_rules.model.declaration import (
     LayerStack,
     Level,
     RuleSettings,
+    Standard,
     Team,
 )
 from arch_rules.model.patterns import Pattern, pattern_problem, split_import_expression
@@ -157,15 +158,19 @@ TOP_KEYS = (
     "teams",
     "forbid",
     "independent",
+    "standards",
+    "plugins",
     "rules",
 )
 LAYER_KEYS = ("name", "order", "containers", "exhaustive", "exhaustive_ignores", "ignore_imports", "because")
-TEAM_KEYS = ("owns", "interface", "depends_on", "contact", "because")
+TEAM_KEYS = ("owns", "interface", "depends_on", "contact", "because", "deprecated")
+STANDARD_KEYS = ("name", "in", "teams", "except", "ban", "because")
 FORBID_KEYS = ("name", "from", "import", "allow_indirect", "ignore_imports", "because")
 INDEPENDENT_KEYS = ("name", "modules", "ignore_imports", "because")
 RULES_KEYS = ("select", "ignore", "severity", "per_file_ignores", "baseline")
 
 _TEAM_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_DOTTED_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 def unknown_teams(config: Config) -> list[str]:
@@ -176,6 +181,11 @@ def unknown_teams(config: Config) -> list[str]:
         for team in config.teams
         for i, dep in enumerate(team.depends_on or ())
         if dep not in names
+    ] + [
+        f"{config.display_path}: {standard.key}.teams[{i}]: unknown team {json.dumps(team)}{did_you_mean(team, names)}"
+        for standard in config.standards
+        for i, team in enumerate(standard.teams or ())
+        if team not in names
     ]
 
 
@@ -210,6 +220,7 @@ class _Validator:
         self.label = label
         self.problems: list[str] = []
         self.codeowners: str | None = None
+        self.plugins: list[str] = []
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{self.label}: {key}: {message}")
@@ -348,10 +359,19 @@ class _Validator:
         independent = [
             self.independent(i, t) for i, t in enumerate(self.table_list(table, "independent", f"{base}.independent"))
         ]
+        standards = [
+            self.standard(i, t) for i, t in enumerate(self.table_list(table, "standards", f"{base}.standards"))
+        ]
+        plugins = self.strings(table, "plugins", base) or []
+        for i, plugin in enumerate(plugins):
+            if not plugin.strip():
+                self.problem(f"{base}.plugins[{i}]", "empty plugin name")
+        self.plugins = plugins
         rules = self.rules(table.get("rules", {}), f"{base}.rules")
         # Unknown depends_on entries are checked once every team is known (CODEOWNERS and team files add
         # teams): engine.run.prepare, with unknown_teams.
         self.check_teams(teams, defer_unknown=True)
+        self.check_standard_teams(standards, teams, defer_unknown=True)
         if self.problems:
             # The run stops here, before team files are merged: name the unknown teams now, every problem
             # at once, counting the teams that team files on the disk declare.
@@ -379,6 +399,8 @@ class _Validator:
             teams=tuple(teams),
             forbid=tuple(forbid),
             independent=tuple(independent),
+            standards=tuple(standards),
+            plugins=tuple(plugins),
             rules=rules,
             raw=table,
             text=self.text,
@@ -463,6 +485,7 @@ class _Validator:
                     contact=_one_line(self.string(table, "contact", team_key)),
                     because=_one_line(self.string(table, "because", team_key)),
                     key=team_key,
+                    deprecated=self.deprecated(table, team_key),
                 )
             )
         return out
@@ -515,12 +538,66 @@ class _Validator:
             key=key,
         )
 
+    def deprecated(self, table: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+        """``deprecated = {"dotted.name" = "text"}`` of a team (ARC502)."""
+        value = table.get("deprecated", {})
+        if not isinstance(value, dict):
+            self.problem(f"{key}.deprecated", f'expected a table of "dotted.name" = "text", got {_type_name(value)}')
+            return ()
+        out: list[tuple[str, str]] = []
+        for name, text in value.items():
+            item_key = f'{key}.deprecated."{name}"'
+            if not _DOTTED_RE.match(name):
+                self.problem(item_key, f"{json.dumps(name)} is not a dotted name (like shop.payments.api.refund_v1)")
+            elif not isinstance(text, str):
+                self.problem(item_key, f"expected the deprecation text as a string, got {_type_name(text)}")
+            else:
+                out.append((name, _one_line(text)))
+        return tuple(out)
+
+    def standard(self, index: int, table: dict[str, Any]) -> Standard:
+        """One ``[[tool.arch_rules.standards]]`` entry (ARC501)."""
+        key = f"tool.arch_rules.standards[{index}]"
+        self.known_keys(table, STANDARD_KEYS, key)
+        inside = self.patterns(table, "in", key)
+        teams = self.strings(table, "teams", key)
+        if "in" not in table and "teams" not in table:
+            self.problem(key, 'give "in" (module patterns) or "teams" (team names): where the standard applies')
+        bans = self.strings(table, "ban", key, required=True) or []
+        for i, name in enumerate(bans):
+            if not _DOTTED_RE.match(name):
+                self.problem(
+                    f"{key}.ban[{i}]",
+                    f"{json.dumps(name)} is not a dotted name (like datetime.datetime.now, os.environ or print)",
+                )
+        if "ban" in table and isinstance(table["ban"], list) and not table["ban"]:
+            self.problem(f"{key}.ban", "must list at least one name")
+        return Standard(
+            index=index,
+            name=_one_line(self.string(table, "name", key)),
+            inside=inside,
+            teams=tuple(teams) if teams is not None else None,
+            excepted=self.patterns(table, "except", key),
+            bans=tuple(b for b in bans if _DOTTED_RE.match(b)),
+            because=_one_line(self.string(table, "because", key)),
+            key=key,
+        )
+
+    def check_standard_teams(self, standards: list[Standard], teams: list[Team], defer_unknown: bool) -> None:
+        names = [t.name for t in teams]
+        for standard in standards:
+            for i, team in enumerate(standard.teams or ()):
+                if team not in names and not defer_unknown:
+                    why = f"unknown team {json.dumps(team)}{did_you_mean(team, names)}"
+                    self.problem(f"{standard.key}.teams[{i}]", why)
+
     def rules(self, table: Any, key: str) -> RuleSettings:
         if not isinstance(table, dict):
             self.problem(key, f"expected a table, got {_type_name(table)}")
             return RuleSettings()
         self.known_keys(table, RULES_KEYS, key)
-        check = code_checker(self.codes)
+        # Codes of plugin rules are known once the plugins are loaded (the engine checks them then).
+        check = code_checker(self.codes, custom=bool(self.plugins))
         select = self.strings(table, "select", key)
         ignore = self.strings(table, "ignore", key) or []
         for name, values in (("select", select or []), ("ignore", ignore)):
@@ -572,13 +649,19 @@ class _Validator:
         )
 
 
-def code_checker(codes: Collection[str]) -> Callable[[str], str | None]:
-    """A function telling why a code or prefix in select/ignore/severity is not one of ``codes``, if it is not."""
+def code_checker(codes: Collection[str], custom: bool = False) -> Callable[[str], str | None]:
+    """A function telling why a code or prefix in select/ignore/severity is not one of ``codes``, if it is not.
+
+    ``custom``: accept any code not starting with ARC too (plugins are configured but not loaded yet; the
+    engine checks such codes against the plugin rules once they are).
+    """
 
     def check(code: str) -> str | None:
         if not isinstance(code, str):
             return f"expected a rule code, got {_type_name(code)}"
         if any(known.startswith(code) for known in codes) and code:
+            return None
+        if custom and re.match(r"^[A-Z]+[0-9]*$", code) and not defaults.CODE_PREFIX.startswith(code[:3]):
             return None
         return f"unknown rule code {json.dumps(code)}{did_you_mean(code, list(codes))}"
 

@@ -94,8 +94,9 @@ class Team:
     source: str = ""
     #: That file's text, to locate a pattern of it by line (ARC001).
     text: str = field(default="", compare=False, repr=False)
-    #: Accepted in team files for later use (names the team is retiring); not checked yet.
-    deprecated: tuple[str, ...] = ()
+    #: ``deprecated = {"shop.payments.api.refund_v1" = "use refund()"}``: names other teams should stop using
+    #: (ARC502), each with the owners' text (empty when a team file lists names only).
+    deprecated: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -150,6 +151,24 @@ class Independent:
 
 
 @dataclass(frozen=True)
+class Standard:
+    """``[[tool.arch_rules.standards]]``: APIs banned in a scope (ARC501)."""
+
+    index: int
+    name: str
+    inside: tuple[Pattern, ...]
+    teams: tuple[str, ...] | None
+    excepted: tuple[Pattern, ...]
+    bans: tuple[str, ...]
+    because: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return self.name or f"standards[{self.index}]"
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     """``[tool.arch_rules.rules]``: select, ignore, severity, per-file ignores and the baseline file."""
 
@@ -181,6 +200,9 @@ class Config:
     teams: tuple[Team, ...] = ()
     forbid: tuple[Forbid, ...] = ()
     independent: tuple[Independent, ...] = ()
+    standards: tuple[Standard, ...] = ()
+    #: ``plugins``: files (relative to the root) or dotted module names holding ``LintRule``s.
+    plugins: tuple[str, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
     #: The raw table, for hashing and for `arch-rules contracts`.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -10,7 +10,7 @@ folder of a regular package of the project and holds one team, at the top level:
     depends_on = ["platform"]
     contact = "#billing-eng"
     because = "Billing owns the money flows."
-    deprecated = ["shop.billing.legacy"]  # accepted, for later use
+    deprecated = { "shop.billing.api.refund_v1" = "use refund()" }  # ARC502 (a list of names works too)
 
 The central ``[tool.arch_rules]`` table keeps layers, forbids, independence and rules (and may keep teams).
 Two definitions of one team, or a team file owning modules outside its own package, are configuration
@@ -163,7 +163,16 @@ def parse(relpath: str, package: str, content: bytes, problems: list[str]) -> Te
         problem("owns", "must not be empty")
     interface = patterns("interface")
     depends = strings("depends_on")
-    deprecated = strings("deprecated")
+    raw_deprecated = data.get("deprecated")
+    deprecated: list[tuple[str, str]] = []
+    if isinstance(raw_deprecated, dict):  # as in the central table: "dotted.name" = "what to do instead"
+        for dotted, text in raw_deprecated.items():
+            if not isinstance(text, str):
+                problem(f'deprecated."{dotted}"', f"expected the deprecation text as a string, got {_type_name(text)}")
+            else:
+                deprecated.append((dotted, _one_line(text)))
+    else:
+        deprecated = [(dotted, "") for dotted in strings("deprecated") or ()]
 
     def string(key: str) -> str:
         value = data.get(key, "")
@@ -185,7 +194,7 @@ def parse(relpath: str, package: str, content: bytes, problems: list[str]) -> Te
         key=relpath,
         source=relpath,
         text=text,
-        deprecated=tuple(deprecated or ()),
+        deprecated=tuple(deprecated),
     )
 
 

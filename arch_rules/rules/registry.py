@@ -40,6 +40,8 @@ from arch_rules.rules.rule import (
     Rule,
     SuppressionRule,
 )
+from arch_rules.rules.standards.arc501_banned_api import BannedApi
+from arch_rules.rules.standards.arc502_deprecated_across_teams import DeprecatedAcrossTeams
 from arch_rules.rules.suppression.arc403_suppression_without_reason import SuppressionWithoutReason
 from arch_rules.rules.suppression.arc404_unused_suppression import UnusedSuppression
 
@@ -76,6 +78,9 @@ RULES: tuple[Rule, ...] = (
     # suppression: the # noqa comments themselves
     SuppressionWithoutReason(),
     UnusedSuppression(),
+    # standards: libcst rules the declaration switches on (run by the engine's standards, issue 12)
+    BannedApi(),
+    DeprecatedAcrossTeams(),
 )
 
 def all_rules() -> dict[str, Rule]:

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from arch_rules.adapters.formats import FormatContext, display_path, is_error, sorted_findings, span
-from arch_rules.defaults import DEFAULT_SEVERITY, DOCS_RULES_URL
+from arch_rules.defaults import CODE_PREFIX, DEFAULT_SEVERITY, DOCS_RULES_URL
 from arch_rules.model.findings import ChainLink, Finding, Report
 from arch_rules.rules import Example, Rule
 
@@ -92,7 +92,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _clip(summary)},
         "fullDescription": {"text": _clip(rule.rationale or summary)},
         "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
-        "helpUri": help_uri(rule),
+        **({"helpUri": help_uri(rule)} if rule.code.startswith(CODE_PREFIX) else {}),  # a team's rule: no page
         "defaultConfiguration": {"level": level},
         "properties": {"tags": list(TAGS), "precision": "very-high", "problem.severity": level},
     }
@@ -112,7 +112,8 @@ def help_text(rule: Rule) -> str:
                 for path, text in example.files
             )
             parts.append(f"{title}:\n{body}")
-    parts.append(f"More: {help_uri(rule)}")
+    if rule.code.startswith(CODE_PREFIX):
+        parts.append(f"More: {help_uri(rule)}")
     return "\n\n".join(parts)
 
 
@@ -126,7 +127,8 @@ def help_markdown(rule: Rule) -> str:
     for title, example in (("Bad", rule.bad), ("Good", rule.good)):
         if example.files:
             parts.append(f"#### {title}\n\n" + _markdown_example(example))
-    parts.append(f"[{rule.code} {rule.name} in the rule reference]({help_uri(rule)})")
+    if rule.code.startswith(CODE_PREFIX):
+        parts.append(f"[{rule.code} {rule.name} in the rule reference]({help_uri(rule)})")
     return "\n\n".join(parts)
 
 

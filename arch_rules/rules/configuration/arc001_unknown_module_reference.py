@@ -68,8 +68,9 @@ class UnknownModuleReference(ProjectRule):
     )
     details = (
         "Every first-party pattern is checked: `owns`, `interface`, `forbid.from` and `forbid.import`, "
-        "`independent.modules`, `acyclic`, layer `order` entries and `containers`, and both sides of "
-        "`ignore_imports`. A pattern whose top-level package is not one of the project's (`django`, "
+        "`independent.modules`, `acyclic`, layer `order` entries and `containers`, both sides of "
+        "`ignore_imports`, and a standard's `in` and `except`; a team's `deprecated` name must lie in a module "
+        "the team owns. A pattern whose top-level package is not one of the project's (`django`, "
         "`requests.adapters`) names a third-party module and is never reported. With `containers`, a layer "
         'missing from one container is reported unless it is written in parentheses, `"(legacy)"`, which '
         "marks it optional. The finding is located at the line of pyproject.toml that holds the pattern."
@@ -111,6 +112,15 @@ class UnknownModuleReference(ProjectRule):
         for group in config.independent:
             out += (unknown(f"{group.key}.modules[{i}]", p.text) for i, p in enumerate(group.modules))
         out += (unknown(f"tool.arch_rules.acyclic[{i}]", p.text, covers=False) for i, p in enumerate(config.acyclic))
+        for standard in config.standards:
+            out += (unknown(f"{standard.key}.in[{i}]", p.text) for i, p in enumerate(standard.inside))
+            out += (unknown(f"{standard.key}.except[{i}]", p.text) for i, p in enumerate(standard.excepted))
+        for team in config.teams:
+            for name, _ in team.deprecated:
+                why = _deprecation_problem(project, team.name, name)
+                if why:
+                    key = f'{team.key}.deprecated."{name}"'
+                    out.append(at_key(self.code, config, key, name, f"{key}: {why}; fix the name or remove it"))
         for stack in config.layers:
             containers = project.containers(stack) if stack.containers else []
             out += (
@@ -150,3 +160,17 @@ class UnknownModuleReference(ProjectRule):
                     )
                 )
         yield from (finding for finding in out if finding is not None)
+
+
+def _deprecation_problem(project: Project, team: str, name: str) -> str:
+    """Why a team's ``deprecated`` name is not one of its own (empty when it is): its module part, the
+    longest prefix that is a module of the project, must exist and belong to the team."""
+    parts = name.split(".")
+    prefixes = (".".join(parts[:end]) for end in range(len(parts), 0, -1))
+    module = next((prefix for prefix in prefixes if prefix in project.modules), None)
+    if module is None:
+        return f"{name!r} is in no module of the project"
+    owner = project.team_of(module)
+    if owner is None or owner.name != team:
+        return f"{name!r} is in {module}, which team {team} does not own"
+    return ""

@@ -1,0 +1,106 @@
+"""Deprecations across team boundaries (ARC502), collected without libcst: PEP 702 ``@deprecated("...")``
+on the functions, classes and methods of interface modules (read with ``ast``) and each team's
+``deprecated = {"dotted.name" = "text"}`` in the configuration."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from arch_rules.model.project import Project
+from arch_rules.rules.lintcontext import Context
+
+#: The modules PEP 702's decorator is taken from.
+_DECORATOR_MODULES = ("warnings", "typing_extensions")
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    name: str  # the deprecated dotted name
+    text: str  # what to do instead, as the owners wrote it
+    team: str  # the owning team
+    contact: str = ""
+    where: str = ""  # "src/shop/payments/api.py:12" or the configuration key
+
+
+def declared(source: bytes | str, module: str) -> Iterator[tuple[str, str, int]]:
+    """``(dotted name, text, line)`` of each ``@deprecated("text")`` function, class or method of a module,
+    read with ``ast`` (cheap: interface modules are read for this whether or not anything uses them)."""
+    if b"deprecated" not in (source if isinstance(source, bytes) else source.encode()):
+        return
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return
+    names: set[str] = set()  # local names of the decorator
+    modules: set[str] = set()  # local names of warnings / typing_extensions
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in _DECORATOR_MODULES and not node.level:
+            names.update(a.asname or a.name for a in node.names if a.name == "deprecated")
+        elif isinstance(node, ast.Import):
+            modules.update(a.asname or a.name for a in node.names if a.name in _DECORATOR_MODULES)
+
+    def text_of(decorator: ast.expr) -> str | None:
+        if not isinstance(decorator, ast.Call) or not decorator.args:
+            return None
+        func = decorator.func
+        is_ours = (isinstance(func, ast.Name) and func.id in names) or (
+            isinstance(func, ast.Attribute)
+            and func.attr == "deprecated"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in modules
+        )
+        first = decorator.args[0]
+        if is_ours and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return " ".join(first.value.split())
+        return None
+
+    def walk(body: list[ast.stmt], prefix: str) -> Iterator[tuple[str, str, int]]:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                for decorator in node.decorator_list:
+                    text = text_of(decorator)
+                    if text is not None:
+                        yield f"{prefix}.{node.name}", text, node.lineno
+                        break
+                if isinstance(node, ast.ClassDef):
+                    yield from walk(node.body, f"{prefix}.{node.name}")
+            elif isinstance(node, ast.If | ast.Try):
+                for block in (node.body, node.orelse, getattr(node, "finalbody", [])):
+                    yield from walk(block, prefix)
+
+    yield from walk(tree.body, module)
+
+
+def words(deprecations: Sequence[Deprecation]) -> set[bytes]:
+    """Last segments of the deprecated names: a file without any of them cannot import or use one."""
+    return {d.name.rsplit(".", 1)[-1].encode() for d in deprecations}
+
+
+def applying(deprecations: Mapping[str, Deprecation], context: Context) -> list[Deprecation]:
+    """The deprecations a module hears about: every one owned by another team (unowned code hears all)."""
+    return [d for d in deprecations.values() if d.team != context.team]
+
+
+def collect(project: Project, read: Callable[[str], bytes | None]) -> dict[str, Deprecation]:
+    """Every deprecation of the project by dotted name: the configuration's first, then the decorators of
+    each team's interface modules (``read`` gives a file's bytes by relpath; None when unreadable)."""
+    found: dict[str, Deprecation] = {}
+    for team in project.config.teams:
+        for name, text in team.deprecated:
+            found.setdefault(name, Deprecation(name, text, team.name, team.contact, f"{team.key}.deprecated"))
+    for name in sorted(project.modules):
+        if not project.is_interface(name):
+            continue
+        owner = project.team_of(name)
+        if owner is None:
+            continue
+        module = project.modules[name]
+        data = read(module.relpath)
+        if not data or b"deprecated" not in data:
+            continue
+        for dotted, text, line in declared(data, name):
+            where = f"{module.relpath}:{line}"
+            found.setdefault(dotted, Deprecation(dotted, text, owner.name, owner.contact, where))
+    return found
