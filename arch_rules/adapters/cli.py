@@ -421,8 +421,7 @@ def _rules() -> int:
 def _plugin_rules() -> dict:  # type: ignore[type-arg]
     """The records of the rules the project in the current directory adds with ``plugins`` (none when no
     configuration is found here: `explain` and `rules` work anywhere)."""
-    from arch_rules.engine.cache import Cache
-    from arch_rules.engine.standards import plugin_records
+    from arch_rules.engine.standards import Cache, plugin_records
     from arch_rules.model.config import find_config, load
 
     found = find_config(Path.cwd())

@@ -21,6 +21,8 @@ from arch_rules.model.findings import Finding
 from arch_rules.model.patterns import Pattern, pattern_problem
 from arch_rules.rules.lintrule import Context, Invalid, LintRule, Valid
 
+__all__ = ["ExampleOutcome", "RuleFactory", "Scope", "lint_source", "run_examples", "scope_problems"]
+
 #: A rule class, or anything that makes a rule for a file's context (``functools.partial(BannedApi, ...)``).
 RuleFactory = Callable[[Context], LintRule]
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from arch_rules.rules.lintrule import LintRule
 
 
+__all__ = ["Cache", "Item", "Standards", "plugin_records"]
+
+
 @dataclass(frozen=True)
 class Item:
     """One file to lint: what the rules know of it, its bytes, and which rules apply (decided in the parent,

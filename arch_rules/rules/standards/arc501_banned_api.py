@@ -21,6 +21,8 @@ from arch_rules.rules.rule import because_clause
 if TYPE_CHECKING:
     import libcst as cst
 
+__all__ = ["BannedApi", "PURE_DOMAIN", "applies", "words"]
+
 PURE_DOMAIN = """
     [tool.arch_rules.teams.orders]
     owns = ["shop.orders"]
@@ -32,7 +34,6 @@ PURE_DOMAIN = """
     ban = ["datetime.datetime.now", "datetime.date.today", "os.environ", "os.getenv", "print"]
     because = "The domain is pure: time and settings come in as arguments (ADR-009)."
 """
-
 
 
 def applies(standard: Standard, context: Context) -> bool:
@@ -53,6 +54,7 @@ def words(standards: Sequence[Standard]) -> set[bytes]:
 
 
 class BannedApi(LintRule):
+    """The record of ARC501 and, given the standards that cover a file, its visitor."""
 
     code = "ARC501"
     name = "banned-api"
@@ -109,7 +111,7 @@ class BannedApi(LintRule):
         "and/or `teams`, an optional `except`, `ban` (dotted names) and `because`. A use is a call, attribute "
         "access, subscript or reference whose qualified name, resolved with libcst's scope analysis whatever "
         "the import form (aliases, `from` imports, builtins such as `print`), is a banned name or below one: "
-        "banning `os.environ` bans `os.environ.get(...)` and `environ[\"X\"]`. An import alone is not a use; "
+        'banning `os.environ` bans `os.environ.get(...)` and `environ["X"]`. An import alone is not a use; '
         "a local name that shadows the banned one is not a use. One finding per use, at the use (the outermost "
         "expression that names it); the message names the API, the standard, its `because` and the module's "
         "team. Only files in some standard's scope are parsed with libcst."

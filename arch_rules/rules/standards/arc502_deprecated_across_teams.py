@@ -20,8 +20,11 @@ from arch_rules.rules.standards.deprecations import Deprecation
 if TYPE_CHECKING:
     import libcst as cst
 
+__all__ = ["DeprecatedAcrossTeams"]
+
 
 class DeprecatedAcrossTeams(LintRule):
+    """The record of ARC502 and, given the deprecations a file hears about, its visitor."""
 
     code = "ARC502"
     name = "deprecated-across-teams"
@@ -106,9 +109,9 @@ class DeprecatedAcrossTeams(LintRule):
     )
     fix = "Do what the deprecation text says (usually: use the replacement it names); ask the owning team if unsure."
     details = (
-        "A name is deprecated by PEP 702's `@deprecated(\"text\")` (imported from `warnings` or "
+        'A name is deprecated by PEP 702\'s `@deprecated("text")` (imported from `warnings` or '
         "`typing_extensions`) on a function, class or method of an interface module, or by the owning team's "
-        "`deprecated = { \"shop.payments.api.refund_v1\" = \"text\" }` in its `[tool.arch_rules.teams.NAME]` "
+        '`deprecated = { "shop.payments.api.refund_v1" = "text" }` in its `[tool.arch_rules.teams.NAME]` '
         "table. Every import of the name (at the import statement) and every use (a call, attribute or "
         "reference resolved by qualified name; names below it, such as a deprecated class's methods, too) from "
         "a module outside the owning team is one finding; unowned modules hear every deprecation, the owning "

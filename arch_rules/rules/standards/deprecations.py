@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from arch_rules.model.project import Project
 from arch_rules.rules.lintcontext import Context
 
+__all__ = ["Deprecation", "applying", "collect", "declared", "words"]
+
 #: The modules PEP 702's decorator is taken from.
 _DECORATOR_MODULES = ("warnings", "typing_extensions")
 
 
 @dataclass(frozen=True)
 class Deprecation:
+    """One deprecated name, with the owners' text, the owning team and where the deprecation was declared."""
+
     name: str  # the deprecated dotted name
     text: str  # what to do instead, as the owners wrote it
     team: str  # the owning team
