@@ -24,9 +24,9 @@ sys.path.insert(0, str(HERE))
 
 import run as bench  # noqa: E402 - benchmarks/ is not a package
 
-STANDARDS = """
-plugins = ["tools/bench_rules.py"]
+PLUGINS = 'plugins = ["tools/bench_rules.py"]\n'
 
+STANDARDS = """
 [[tool.arch_rules.standards]]
 name = "no-clock-no-env"
 in = ["django"]
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-serial", action="store_true", help="leave out the serial floor (the slowest row)")
+    parser.add_argument("--only-standards", action="store_true", help="only the arch-rules rows with standards")
     default_cache = os.environ.get("ARCH_RULES_BENCH_CACHE", "~/.cache/arch-rules-bench")
     parser.add_argument("--cache", type=Path, default=Path(default_cache))
     args = parser.parse_args(argv)
@@ -99,12 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     check = [bench.PY, "-m", "arch_rules", "check", "--no-graph", "--jobs", str(args.jobs), "--exit-zero"]
 
     floor = [bench.PY, "-c", FLOOR, str(corpus.package)]
-    runner.row(corpus, "libcst floor, serial", [*floor, "1"])
-    runner.row(corpus, f"libcst floor, {args.jobs} workers", [*floor, str(args.jobs)])
+    if not args.only_standards:
+        if not args.skip_serial:
+            runner.row(corpus, "libcst floor, serial", [*floor, "1"])
+        runner.row(corpus, f"libcst floor, {args.jobs} workers", [*floor, str(args.jobs)])
 
     original = corpus.changed.read_text(encoding="utf-8")
-    with_standards = plain.replace("[tool.arch_rules]", "[tool.arch_rules]" + STANDARDS, 1)
-    for label, config in (("without standards", plain), ("with standards", with_standards)):
+    with_standards = plain.replace("[tool.arch_rules]\n", "[tool.arch_rules]\n" + PLUGINS, 1) + STANDARDS
+    configs = [("without standards", plain), ("with standards", with_standards)]
+    for label, config in configs[1:] if args.only_standards else configs:
         (corpus.root / "pyproject.toml").write_text(config, encoding="utf-8")
 
         def cold(_: int) -> None:
