@@ -381,10 +381,6 @@ def test_a_standard_and_a_deprecation_load(tmp_path: Path) -> None:
             "pyproject.toml: tool.arch_rules.standards[0].in[0]: malformed module pattern",
         ),
         (
-            '[[tool.arch_rules.standards]]\nteams = ["oders"]\nban = ["print"]\n',
-            'pyproject.toml: tool.arch_rules.standards[0].teams[0]: unknown team "oders" (did you mean "orders"?)',
-        ),
-        (
             '[[tool.arch_rules.standards]]\nin = ["shop"]\nban = []\n',
             "pyproject.toml: tool.arch_rules.standards[0].ban: must list at least one name",
         ),
@@ -402,6 +398,22 @@ def test_a_standard_and_a_deprecation_load(tmp_path: Path) -> None:
 def test_standards_configuration_problems(tmp_path: Path, table: str, expected: str) -> None:
     found = problems(tmp_path, table)
     assert any(line.startswith(expected) for line in found), found
+
+
+def test_an_unknown_team_in_a_standard_is_reported_once_teams_are_known(tmp_path: Path) -> None:
+    """Team files and CODEOWNERS add teams after the table is read: the engine checks the names then."""
+    from arch_rules.engine.run import Options, prepare
+
+    (tmp_path / "src" / "shop" / "orders").mkdir(parents=True)
+    (tmp_path / "src" / "shop" / "__init__.py").write_text("")
+    (tmp_path / "src" / "shop" / "orders" / "__init__.py").write_text("")
+    standard = '[[tool.arch_rules.standards]]\nteams = ["oders"]\nban = ["print"]\n'
+    (tmp_path / "pyproject.toml").write_text(HEAD + standard)
+    with pytest.raises(ConfigError) as info:
+        prepare(Options(start=tmp_path))
+    assert info.value.problems == [
+        'pyproject.toml: tool.arch_rules.standards[0].teams[0]: unknown team "oders" (did you mean "orders"?)'
+    ]
 
 
 def test_plugins_must_be_a_list_of_strings(tmp_path: Path) -> None:
