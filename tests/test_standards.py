@@ -270,3 +270,29 @@ def test_a_deprecated_name_the_team_does_not_own_is_arc001(tmp_path: Path) -> No
             "shop, which team orders does not own; fix the name or remove it",
         )
     ]
+
+
+def test_a_team_file_deprecates_names_too(tmp_path: Path) -> None:
+    files = {
+        "src/shop/__init__.py": "",
+        "src/shop/payments/__init__.py": (
+            '"""Payments."""\n\n__all__ = ["refund"]\n\n\ndef refund(x: int) -> None:\n    """R."""\n'
+        ),
+        "src/shop/payments/arch-team.toml": (
+            'name = "payments"\ncontact = "#payments-eng"\n'
+            'deprecated = { "shop.payments.refund" = "use refund_order()" }\n'
+        ),
+        "src/shop/orders/__init__.py": '"""Orders."""\n\n__all__: list[str] = []\n',
+        "src/shop/orders/cancel.py": "import shop.payments\n\nshop.payments.refund(1)\n",
+    }
+    root = make(tmp_path, files, CONFIG.replace('plugins = ["tools/rules.py"]\n', ""))
+    found = [(f.path, f.line, f.code, f.message) for f in arch_rules.check(root, cache=False).findings]
+    assert found == [
+        (
+            "src/shop/orders/cancel.py",
+            3,
+            "ARC502",
+            "shop.orders.cancel uses shop.payments.refund, deprecated by team payments (#payments-eng): "
+            "use refund_order()",
+        )
+    ]
