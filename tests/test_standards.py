@@ -296,3 +296,22 @@ def test_a_team_file_deprecates_names_too(tmp_path: Path) -> None:
             "use refund_order()",
         )
     ]
+
+
+def test_a_deprecated_name_re_exported_by_an_interface_is_deprecated_there_too(tmp_path: Path) -> None:
+    files = {
+        "src/shop/__init__.py": "",
+        "src/shop/payments/__init__.py": '"""Payments."""\n\nfrom .api import refund_v1\n\n__all__ = ["refund_v1"]\n',
+        "src/shop/payments/api.py": (
+            '"""API."""\n\nfrom warnings import deprecated\n\n__all__ = ["refund_v1"]\n\n\n'
+            '@deprecated("use refund()")\ndef refund_v1(x: int) -> None:\n    """R."""\n'
+        ),
+        "src/shop/orders/__init__.py": '"""Orders."""\n\n__all__: list[str] = []\n',
+        "src/shop/orders/cancel.py": "from shop.payments import refund_v1\n\nrefund_v1(1)\n",
+    }
+    config = CONFIG.replace('plugins = ["tools/rules.py"]\n', "")
+    config += '[tool.arch_rules.teams.payments]\nowns = ["shop.payments"]\n'
+    config += 'interface = ["shop.payments", "shop.payments.api"]\n'
+    root = make(tmp_path, files, config)
+    found = [(f.path, f.line, f.code) for f in arch_rules.check(root, cache=False).findings if f.code == "ARC502"]
+    assert found == [("src/shop/orders/cancel.py", 1, "ARC502"), ("src/shop/orders/cancel.py", 3, "ARC502")]

@@ -107,4 +107,33 @@ def collect(project: Project, read: Callable[[str], bytes | None]) -> dict[str, 
         for dotted, text, line in declared(data, name):
             where = f"{module.relpath}:{line}"
             found.setdefault(dotted, Deprecation(dotted, text, owner.name, owner.contact, where))
+    if found:
+        _re_exports(project, read, found)
     return found
+
+
+def _re_exports(project: Project, read: Callable[[str], bytes | None], found: dict[str, Deprecation]) -> None:
+    """A deprecated name an interface module of the same team re-exports (``from .api import refund_v1`` in
+    ``shop/payments/__init__.py``) is deprecated under that name too: consumers import it from there."""
+    last = {d.name.rsplit(".", 1)[-1].encode() for d in found.values()}
+    for name in sorted(project.modules):
+        if not project.is_interface(name):
+            continue
+        owner = project.team_of(name)
+        module = project.modules[name]
+        data = read(module.relpath)
+        if owner is None or not data or not any(word in data for word in last):
+            continue
+        package = name if module.is_package else name.rpartition(".")[0]
+        for fact in project.facts[name].imports:
+            if fact.form != "from" or fact.local:
+                continue
+            base = fact.module
+            if fact.level:
+                parts = package.split(".")
+                base = ".".join([*parts[: len(parts) - (fact.level - 1)], *([fact.module] if fact.module else [])])
+            for imported, alias in fact.names:
+                hit = found.get(f"{base}.{imported}")
+                if hit is not None and hit.team == owner.name:
+                    again = f"{name}.{alias or imported}"
+                    found.setdefault(again, Deprecation(again, hit.text, hit.team, hit.contact, hit.where))
