@@ -112,7 +112,8 @@ class DeprecatedAcrossTeams(LintRule):
         'A name is deprecated by PEP 702\'s `@deprecated("text")` (imported from `warnings` or '
         "`typing_extensions`) on a function, class or method of an interface module, or by the owning team's "
         '`deprecated = { "shop.payments.api.refund_v1" = "text" }` in its `[tool.arch_rules.teams.NAME]` '
-        "table. Every import of the name (at the import statement) and every use (a call, attribute or "
+        "table (or team file); a name another interface module of the team re-exports is deprecated there "
+        "too. Every import of the name (at the import statement) and every use (a call, attribute or "
         "reference resolved by qualified name; names below it, such as a deprecated class's methods, too) from "
         "a module outside the owning team is one finding; unowned modules hear every deprecation, the owning "
         "team's own code none. Severity warning unless `[tool.arch_rules.rules] severity` says otherwise."
