@@ -59,6 +59,10 @@ TEAM_FILE = "arch-team.toml"
 #: Where the cache lives, relative to the project root.
 CACHE_DIR = ".arch_rules_cache"
 
+#: Files larger than this (bytes) are not analysed: ARC003 "too large" (``max_file_size`` changes it).
+#: Analysis takes about 250x a file's size in memory, so 2 MiB of generated code is ~500 MB.
+MAX_FILE_SIZE = 2 * 1024 * 1024
+
 #: Default baseline file (used by ``check`` only when it exists).
 BASELINE_FILE = ".arch-rules-baseline.json"
 

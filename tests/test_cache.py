@@ -17,6 +17,7 @@ import arch_rules
 from arch_rules.engine import cache as cache_module
 from arch_rules.engine import run as engine
 from arch_rules.engine import store
+from arch_rules.errors import ConfigError
 from arch_rules.testing import write_project
 
 CONFIG = """\
@@ -309,6 +310,11 @@ def test_a_planted_cache_entry_is_never_executed(tmp_path: Path) -> None:
     expected = found(root, cache=False)
     cache = Cache(root / ".arch_rules_cache")
     (root / ".arch_rules_cache").mkdir()
+    # A committed cache folder can carry arch-rules' marker too: the marker decides what may be deleted,
+    # never what may be trusted.
+    from arch_rules.model import cachedir
+
+    (root / ".arch_rules_cache" / cachedir.MARKER).write_bytes(cachedir.MARKER_TEXT)
     for name in ("result", *(f"facts-{i:02x}" for i in range(256))):
         (root / ".arch_rules_cache" / f"{name}-{cache.tag}.pickle").write_bytes(pickle.dumps(_Planted()))
     monkey_cwd = os.getcwd()
@@ -327,9 +333,13 @@ def test_cache_dir_leaves_other_files_alone(tmp_path: Path) -> None:
     root = make_project(tmp_path, config)
     (root / "data").mkdir()
     (root / "data" / "model.pickle").write_bytes(b"user data")
-    found(root)
+    # Not a folder arch-rules made, and not empty: refused (exit 2), since clean-up deletes by name there.
+    with pytest.raises(ConfigError, match="cache_dir: 'data' is a folder arch-rules did not create"):
+        found(root)
     assert (root / "data" / "model.pickle").read_bytes() == b"user data"
-    assert not (root / "data" / ".gitignore").exists()  # not our folder: no .gitignore written into it
+    assert sorted(p.name for p in (root / "data").iterdir()) == ["model.pickle"]  # nothing written into it
+    found(root, cache=False)  # --no-cache does not touch it at all
+    assert sorted(p.name for p in (root / "data").iterdir()) == ["model.pickle"]
 
 
 def test_a_new_module_is_seen_by_the_graph_of_its_unchanged_importers(tmp_path: Path) -> None:

@@ -60,6 +60,8 @@ def resolve(value: str, inputs: dict[str, str], action_path: Path) -> str:
         expression = match.group(1).strip()
         if expression == "github.action_path":
             return str(action_path)
+        if expression == "steps.install.outputs.bin":
+            return ""  # the install step's output; a test passes ARCH_RULES_BIN itself
         if expression.startswith("inputs."):
             name = expression[len("inputs.") :]
             return resolve(inputs.get(name, ACTION["inputs"][name].get("default", "")), inputs, action_path)
@@ -87,8 +89,8 @@ def run_step(
         GITHUB_ACTION_PATH=str(action_path),
         RUNNER_TEMP=str(runner),
     )
-    env.update(extra_env)
     env.update({key: resolve(str(value), inputs, action_path) for key, value in item.get("env", {}).items()})
+    env.update(extra_env)
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
         cwd=workspace,
@@ -117,6 +119,15 @@ def test_action_shape() -> None:
         if "run" in item:
             assert item["shell"] == "bash"
             assert "${{" not in item["run"], "expressions belong in env:, never in a script's text"
+
+
+def test_install_runs_python_isolated_and_writes_no_job_environment() -> None:
+    """Issue 10, item 4: ``python -m venv``/``-m pip`` in the workspace would run its venv.py or pip/."""
+    install = step("install")["run"]
+    calls = re.findall(r"(?:python3?|\$venv/bin/python\")\s+(?:-\S+\s+)*-m\s+\w+", install)
+    assert len(calls) == 3 and all(" -I " in f" {call} " for call in calls), calls
+    assert 'cd "${RUNNER_TEMP:-/tmp}"' in install
+    assert "GITHUB_ENV" not in (REPO / "action.yml").read_text()
 
 
 @pytest.fixture
@@ -193,10 +204,18 @@ def test_install_step_then_check_step(tmp_path: Path, runner: Path) -> None:
             shutil.copy2(REPO / name, action_path / name)
     shutil.copytree(REPO / "arch_rules", action_path / "arch_rules", ignore=shutil.ignore_patterns("__pycache__"))
     workspace = make_project(tmp_path / "ws")
+    # Issue 10, item 4: code in the checked-out repository must not run during the install.
+    planted = f"import pathlib; pathlib.Path({str(tmp_path / 'planted-code-ran')!r}).write_text('ran')\n"
+    (workspace / "venv.py").write_text(planted)
+    (workspace / "pip").mkdir()
+    (workspace / "pip" / "__init__.py").write_text(planted)
+    (workspace / "pip" / "__main__.py").write_text(planted)
 
     install = run_step(step(name="Install arch-rules"), workspace, runner, {}, action_path, {})
     assert install.returncode == 0, install.stdout + install.stderr
-    bin_path = outputs(runner, "env")["ARCH_RULES_BIN"]
+    assert not (tmp_path / "planted-code-ran").exists()
+    assert not (runner / "env").exists()  # nothing written to $GITHUB_ENV
+    bin_path = outputs(runner)["bin"]
     assert Path(bin_path).is_file() and str(runner) in bin_path
 
     done = run_step(step("check"), workspace, runner, {}, action_path, {"ARCH_RULES_BIN": bin_path})

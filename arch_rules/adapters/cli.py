@@ -11,6 +11,7 @@ from pathlib import Path
 
 from arch_rules.defaults import VERSION as __version__
 from arch_rules.errors import ArchRulesError, ConfigError, UsageError
+from arch_rules.textsafe import visible_line
 
 __all__ = ["main"]
 
@@ -129,12 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConfigError as exc:
+        # One line per problem, whatever a key or value held (a newline, an escape sequence).
         for line in exc.problems:
-            print(f"arch-rules: {line}", file=sys.stderr)
+            print(f"arch-rules: {visible_line(line)}", file=sys.stderr)
         return exc.exit_code
     except ArchRulesError as exc:
         tail = " (please report it: https://github.com/arch-rules/arch-rules/issues)" if exc.exit_code == 3 else ""
-        print(f"arch-rules: {exc}{tail}", file=sys.stderr)
+        print(f"arch-rules: {visible_line(str(exc))}{tail}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -147,8 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "debug", False):
             raise
         print(
-            f"arch-rules: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; "
-            "please report it)",
+            f"arch-rules: internal error: {type(exc).__name__}: {visible_line(str(exc))} "
+            "(run with --debug for the traceback; please report it)",
             file=sys.stderr,
         )
         return 3
@@ -174,13 +176,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {args.command}")
 
 
-def _codes(text: str | None) -> tuple[str, ...] | None:
+def _codes(text: str | None, option: str = "--select") -> tuple[str, ...] | None:
     if text is None:
         return None
     from arch_rules.model.config import code_checker
     from arch_rules.rules import codes as known_codes
 
     codes = tuple(c.strip() for c in text.split(",") if c.strip())
+    if not codes:
+        # `--select ""` would report "All checks passed" on any project: an empty selection is a mistake.
+        raise UsageError(f"{option}: no rule code given (e.g. {option} ARC1,ARC201)")
     # Plugin codes: checked by the engine once the plugins are loaded.
     check = code_checker(known_codes(), custom=True)
     for code in codes:
@@ -200,6 +205,8 @@ def _outputs(specs: list[str] | None) -> list[tuple[str, str | None]]:
             from arch_rules.model.config import did_you_mean
 
             raise UsageError(f"--format {spec}: unknown format {name!r}{did_you_mean(name, FORMATS)}")
+        if target in ("-", "/dev/stdout"):
+            target = ""  # the stream itself, as users expect (and it counts as the one stdout output)
         outputs.append((name, target or None))
     targets = [target for _, target in outputs if target is not None]
     if len(targets) != len(set(targets)):
@@ -229,7 +236,7 @@ def _check(args: argparse.Namespace) -> int:
         args,
         paths=tuple(args.paths),
         select=_codes(args.select),
-        ignore=_codes(args.ignore) or (),
+        ignore=_codes(args.ignore, "--ignore") or (),
         graph=not args.no_graph,
         jobs=args.jobs,
         cache=not args.no_cache,
@@ -252,7 +259,7 @@ def _check(args: argparse.Namespace) -> int:
 
         result = fixes.apply(run, write=args.fix)
         for line in result.notes if not args.quiet else ():
-            print(line, file=sys.stderr)
+            print(visible_line(line), file=sys.stderr)
         if args.diff and not args.fix:
             sys.stdout.write(result.diff)
             return 0 if args.exit_zero or not result.diff else 1
@@ -375,18 +382,26 @@ def _write_text(path: Path, text: str) -> None:
     from arch_rules.engine import atomic
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if atomic.stream_fd(path) is None:
+            atomic.make_folders(path.parent)
         atomic.write_text(path, text)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise UsageError(f"{_shown(path)}: cannot write ({exc.strerror or exc})") from None
+
+
+def _shown(path: Path) -> str:
+    """A path for a one-line message: escaped, and shortened when it is absurdly long."""
+    text = repr(str(path))[1:-1]
+    return text if len(text) <= 200 else f"{text[:100]}...{text[-80:]}"
 
 
 def _baseline(args: argparse.Namespace) -> int:
     from arch_rules.engine import baseline
-    from arch_rules.engine.run import run_full
+    from arch_rules.engine.run import configured_baseline, run_full
 
     run = run_full(_options(args, graph=not args.no_graph, baseline=""))
-    target = Path(args.output) if args.output else run.config.root / run.config.rules.baseline
+    # --output is the user's choice; rules.baseline is the repository's, and stays inside the project.
+    target = Path(args.output) if args.output else configured_baseline(run.config)
     count = baseline.write(target, run.report.findings)
     print(f"arch-rules: wrote {count} finding{'s' if count != 1 else ''} to {target}")
     return 0

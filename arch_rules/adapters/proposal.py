@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import arch_rules.facts as facts
-from arch_rules import defaults
+from arch_rules import defaults, safefile
 from arch_rules.adapters.adoption import (
     accept_today,
     child_dependencies,
@@ -432,10 +432,11 @@ def _render(
 
 
 def _existing_text(path: Path) -> str | None:
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     try:
-        return path.read_text(encoding="utf-8")
+        # Bytes as they are (no newline translation): --write appends, it does not turn CRLF into LF.
+        return safefile.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot be read ({exc})") from None
 
@@ -452,9 +453,12 @@ def _has_table(text: str, path: Path) -> bool:
 def _append(path: Path, existing: str | None, proposal: str) -> None:
     """Add the proposal at the end of pyproject.toml atomically (temporary file, then rename)."""
     text = existing or ""
+    newline = "\r\n" if "\r\n" in text else "\n"  # the file's own line endings
+    if newline != "\n":
+        proposal = proposal.replace("\n", newline)
     if text and not text.endswith("\n"):
-        text += "\n"
-    text += proposal.lstrip("\n") if not text else proposal
+        text += newline
+    text += proposal.lstrip("\r\n") if not text else proposal
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # e.g. a [tool] table the snippet cannot extend

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from arch_rules import safefile
 from arch_rules.engine import atomic
 from arch_rules.errors import UsageError
 from arch_rules.model.findings import Finding
@@ -63,7 +64,7 @@ def load(path: Path) -> Baseline:
         return UsageError(f"{path}: not a usable arch-rules baseline: {why}; rewrite it with `arch-rules baseline`")
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safefile.read_text(path)
     except FileNotFoundError:
         raise UsageError(f"{path}: baseline file not found (write one with `arch-rules baseline`)") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -72,6 +73,8 @@ def load(path: Path) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise bad(f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
+    except RecursionError:
+        raise bad("nested too deeply") from None
     if not isinstance(data, dict):
         raise bad("expected a JSON object")
     version = data.get("version")
@@ -170,7 +173,8 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     findings = list(findings)
     text = render(findings)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if atomic.stream_fd(path) is None:
+            atomic.make_folders(path.parent)
         atomic.write_text(path, text)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write the baseline ({exc.strerror or exc})") from None

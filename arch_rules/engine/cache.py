@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import pickle
 import re
 import sys
@@ -29,6 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from arch_rules import safefile
 from arch_rules.defaults import VERSION as __version__
 from arch_rules.engine import atomic
 
@@ -69,16 +71,19 @@ class Cache:
         self.folder = folder
         self.enabled = enabled
         self.tag = version_tag() if enabled else "disabled"
+        #: False: every read misses but writes still happen (a run that distrusts a damaged cache rewrites it).
+        self.reads = True
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}-{self.tag}.pickle"
 
     def read(self, name: str) -> Any:
-        if not self.enabled:
+        if not self.enabled or not self.reads:
             return None
         try:
-            with open(self._path(name), "rb") as handle:
-                return _SafeUnpickler(handle).load()
+            # Only a regular file, opened without blocking: a FIFO planted in the folder is a miss, not a hang.
+            data = safefile.read_bytes(self._path(name), _ENTRY_LIMIT)
+            return _SafeUnpickler(io.BytesIO(data)).load()
         except Exception:  # noqa: BLE001 - a missing, truncated, foreign or hostile file is a miss, whatever it raises
             return None
 
@@ -87,7 +92,9 @@ class Cache:
             return
         try:
             self._prepare()
-            atomic.write_bytes(self._path(name), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            # The folder is arch-rules' own: whatever sits at an entry's name (a FIFO, a link) is replaced.
+            atomic.write_bytes(self._path(name), data, replace=True)
         except OSError:
             pass  # a read-only checkout still lints; it just does not remember
 
@@ -114,13 +121,10 @@ class Cache:
     # -- housekeeping ----------------------------------------------------------------------------------
 
     def _prepare(self) -> None:
-        """Create the folder (with a ``.gitignore``, when we create it) and drop *our* entries written by
-        other versions (once). Nothing else in the folder is touched."""
+        """Drop *our* entries written by other versions (once). The folder is one arch-rules made and
+        marked (``cachedir.prepare``, before the cache is enabled); nothing else in it is touched."""
         if getattr(self, "_prepared", False):
             return
-        if not self.folder.is_dir():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            atomic.write_bytes(self.folder / ".gitignore", b"# Created by arch-rules.\n*\n")
         for path in self.folder.glob("*.pickle"):
             if _OURS.fullmatch(path.name) and not path.name.endswith(f"-{self.tag}.pickle"):
                 try:
@@ -129,6 +133,9 @@ class Cache:
                     pass  # another run's, or already gone
         self._prepared = True
 
+
+#: The largest cache entry read (a result at 20,000 modules is tens of MB): a bound, not a tuning knob.
+_ENTRY_LIMIT = 1 << 31
 
 #: The names of the entries this module writes (``result-<tag>``, ``facts-XX-<tag>``).
 _OURS = re.compile(r"(?:result|result-base|blobs|stat|facts-[0-9a-f]{2})-v\d+-.+\.pickle")

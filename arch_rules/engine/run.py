@@ -12,20 +12,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from arch_rules import defaults, rules
+from arch_rules import defaults, rules, safefile
 from arch_rules.engine.cache import Cache, content_hash
 from arch_rules.engine.selection import Selection
+from arch_rules.engine.shapes import conforms
 from arch_rules.engine.standards import Standards, plugin_records
 from arch_rules.engine.store import Contents, FactStore, extract_many, read_all
 from arch_rules.engine.suppression import apply_noqa, suppressed_note
-from arch_rules.errors import ConfigError, UsageError
+from arch_rules.errors import ArchRulesError, ConfigError, UsageError
 from arch_rules.facts import FileFacts, Noqa, noqa_comments, source_lines
+from arch_rules.model import cachedir
 from arch_rules.model.config import Config, load, unknown_teams
 from arch_rules.model.findings import Finding, Report
 from arch_rules.model.project import Project, discover
 from arch_rules.rules import Rule
 
-__all__ = ["Options", "Run", "Tree", "analyse", "apply_baseline", "prepare", "run", "run_full"]
+__all__ = [
+    "Options",
+    "Run",
+    "Tree",
+    "analyse",
+    "apply_baseline",
+    "configured_baseline",
+    "open_cache",
+    "prepare",
+    "run",
+    "run_full",
+]
 
 
 @dataclass(frozen=True)
@@ -112,8 +125,22 @@ def run(options: Options) -> Report:
 def run_full(options: Options, tree: Tree | None = None) -> Run:
     """One run, with what it read (configuration, project, file contents) for adapters that act on it;
     with ``tree``, of the files it holds instead of the working tree's."""
+    try:
+        return _run_full(options, tree, trust_cache=True)
+    except (ArchRulesError, KeyboardInterrupt):
+        raise
+    except Exception:  # noqa: BLE001 - retried below without reading the cache, where a real bug shows again
+        if not options.cache:
+            raise
+    # A cache entry that passed every check and still broke the run: run again without reading any entry
+    # (each is rewritten), so a damaged cache costs one slow run, never an exit 3 on every run after.
+    return _run_full(options, tree, trust_cache=False)
+
+
+def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
     config, project = prepare(options, tree)
-    cache = Cache(config.root / config.cache_dir, enabled=options.cache)
+    cache = open_cache(config, options.cache)
+    cache.reads = trust_cache
     plugin_rules = plugin_records(config, cache)
     _check_codes(options, plugin_rules)
     data, hashes = tree.read(project) if tree else read_all(project, cache)
@@ -150,7 +177,30 @@ def _check_codes(options: Options, plugin_rules: dict[str, Rule]) -> None:
 
 def _cached_result(cache: Cache, name: str) -> dict[str, Any] | None:
     cached = cache.read(name)
-    return cached if isinstance(cached, dict) and cached.get("format") == _RESULT_FORMAT else None
+    return cached if _valid_result(cached) else None
+
+
+def open_cache(config: Config, enabled: bool) -> Cache:
+    """The run's cache, in a folder arch-rules made and marked (``cachedir``); disabled when that folder
+    cannot be made (a read-only checkout still checks). A folder that is not arch-rules' own is exit 2."""
+    if not enabled:
+        return Cache(config.root / config.cache_dir, enabled=False)
+    folder = cachedir.prepare(config.root, config.cache_dir, config.display_path, "cache_dir" in config.raw)
+    return Cache(folder if folder is not None else config.root / config.cache_dir, enabled=folder is not None)
+
+
+def _valid_result(state: Any) -> bool:
+    """A cached result of this layout with every field of the expected type (else it is a miss)."""
+    if not isinstance(state, dict) or state.get("format") != _RESULT_FORMAT:
+        return False
+    return (
+        isinstance(state.get("key"), str)
+        and conforms(state.get("context"), str)
+        and conforms(state.get("shared_key"), str)
+        and conforms(state.get("notes"), list[str])
+        and conforms(state.get("shared"), tuple[Finding, ...])
+        and conforms(state.get("modules"), dict[str, tuple[str, str, str, tuple[Noqa, ...], tuple[Finding, ...]]])
+    )
 
 
 def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str, str], namespaces: set[str]) -> str:
@@ -408,6 +458,16 @@ def apply_baseline(project: Project, findings: list[Finding], options: Options, 
     return _apply_baseline(project, findings, options, report)
 
 
+def configured_baseline(config: Config) -> Path:
+    """``rules.baseline`` inside the project, links resolved; a path that leaves it is exit 2."""
+    path = safefile.inside(config.root, config.rules.baseline)
+    if path is None:
+        raise ConfigError(
+            [safefile.outside_message(config.display_path, "tool.arch_rules.rules.baseline", config.rules.baseline)]
+        )
+    return path
+
+
 def _apply_baseline(project: Project, findings: list[Finding], options: Options, report: Report) -> list[Finding]:
     if options.baseline == "":
         return findings
@@ -418,7 +478,7 @@ def _apply_baseline(project: Project, findings: list[Finding], options: Options,
         if not path.exists():
             raise UsageError(f"{options.baseline}: baseline file not found (write one with `arch-rules baseline`)")
     else:
-        path = project.root / project.config.rules.baseline
+        path = configured_baseline(project.config)
         if not path.exists():
             return findings
     from arch_rules.engine import baseline

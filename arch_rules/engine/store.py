@@ -8,12 +8,14 @@ not the stat, decides what changed (docs/performance.md).
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from arch_rules import defaults
+from arch_rules import defaults, safefile
 from arch_rules.engine.cache import Cache, content_hash
+from arch_rules.engine.shapes import conforms
 from arch_rules.facts import FileFacts, extract
 from arch_rules.model.project import Module, Project
 
@@ -33,7 +35,7 @@ class Contents(dict[str, bytes]):
 
     def __missing__(self, relpath: str) -> bytes:
         module = self._project.by_path[relpath]
-        content = module.path.read_bytes()
+        content = safefile.read_bytes(module.path, self._project.config.max_file_size)
         self[relpath] = content
         return content
 
@@ -53,6 +55,10 @@ class Contents(dict[str, bytes]):
 _RACY_SECONDS = 2.0
 
 
+#: A content hash as ``content_hash`` writes it (a stat entry holding anything else is a miss).
+_DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
 def read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]:
     """Every file's content hash (the cache key), reading only files whose size, mtime or inode changed
     since the last run: content decides, the stat only spares reading what certainly did not change."""
@@ -62,6 +68,7 @@ def read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]:
     hashes: dict[str, str] = {}
     data = Contents(project, hashes)
     index: dict[str, tuple[int, int, int, int, str]] = {}
+    limit = project.config.max_file_size
     now = time.time()
     for module in project.modules.values():
         rel = module.relpath
@@ -72,19 +79,25 @@ def read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]:
             continue
         # ctime too: no tool can set it back, so an edit that restores the mtime still shows (as in git).
         signature = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        if stat.st_size > limit:
+            # Not read at all: one generated file must not take the machine down (ARC003 "too large").
+            hashes[rel] = f"unreadable:too large ({stat.st_size:,} bytes; max_file_size is {limit:,})"
+            continue
         previous = known.get(rel)
         if (
             isinstance(previous, tuple)
             and len(previous) == 5
             and previous[:4] == signature
+            and isinstance(previous[4], str)
+            and _DIGEST.fullmatch(previous[4])
             and now - stat.st_mtime > _RACY_SECONDS
         ):
             hashes[rel] = previous[4]
         else:
             try:
-                content = module.path.read_bytes()
+                content = safefile.read_bytes(module.path, limit)
             except OSError as exc:
-                hashes[rel] = f"unreadable:{exc}"
+                hashes[rel] = f"unreadable:{exc.strerror or exc}"
                 continue
             data[rel] = content
             hashes[rel] = content_hash(content)
@@ -130,16 +143,26 @@ class FactStore(Mapping[str, FileFacts]):
             module = self._project.modules[name]
             digest = self._hashes[module.relpath]
             if digest.startswith("unreadable:"):
-                self._facts[name] = FileFacts(syntax_error=(1, 1, f"cannot be read ({digest[11:]})"))
+                why = digest[11:]
+                message = why if why.startswith("too large") else f"cannot be read ({why})"
+                self._facts[name] = FileFacts(syntax_error=(1, 1, message))
                 continue
             hit = self._stored(digest)
             if hit is not None:
                 self._facts[name] = hit
             else:
                 todo.append(module)
-        if todo:
-            contents = [self._data[m.relpath] for m in todo]
-            for module, facts in zip(todo, extract_many(contents, self._jobs), strict=True):
+        readable: list[Module] = []
+        contents: list[bytes] = []
+        for module in todo:
+            try:
+                contents.append(self._data[module.relpath])
+            except OSError as exc:  # deleted or replaced since the run began: say so, store nothing
+                self._facts[module.name] = FileFacts(syntax_error=(1, 1, f"cannot be read ({exc.strerror or exc})"))
+                continue
+            readable.append(module)
+        if readable:
+            for module, facts in zip(readable, extract_many(contents, self._jobs), strict=True):
                 self._facts[module.name] = facts
                 self._new[self._hashes[module.relpath]] = facts
 
@@ -148,7 +171,7 @@ class FactStore(Mapping[str, FileFacts]):
         if shard not in self.shards:
             self.shards[shard] = self._cache.read_shard(shard)
         hit = self.shards[shard].get(digest)
-        return hit if isinstance(hit, FileFacts) else None
+        return hit if isinstance(hit, FileFacts) and conforms(hit, FileFacts) else None
 
     def save(self) -> None:
         """Store what this run parsed; entries of files the project no longer has leave their shards."""

@@ -19,6 +19,8 @@ import hashlib
 import importlib.machinery
 import os
 import shutil
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -46,6 +48,7 @@ def build_graph(
     broken = {name for name, facts in project.facts.items() if facts.syntax_error is not None}
     by_file = {os.path.normcase(os.path.abspath(m.path)): name for name, m in project.modules.items()}
     graph = None
+    vanished: set[str] = set()
     for _attempt in range(len(project.modules) + 1):
         keep = {name for name in project.modules if name not in broken}
         try:
@@ -53,6 +56,7 @@ def build_graph(
             with (
                 _graph_cache(project, cache, options, prune) as cache_dir,
                 _project_finders(project, keep.__contains__),
+                _rust_panics_quiet(),
             ):
                 graph = grimp.build_graph(
                     *project.root_packages,
@@ -72,13 +76,31 @@ def build_graph(
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: B036 - grimp's Rust panics are BaseExceptions
-            raise InternalError(f"the import graph could not be built: {type(exc).__name__}: {exc}") from None
+            # A file deleted or replaced since the run read it makes grimp's scanner panic: leave out what is
+            # gone and build again (the next run sees the change properly); anything else is ours to report.
+            gone = {
+                name
+                for name, module in project.modules.items()
+                if name not in broken and not os.path.isfile(module.path)
+            }
+            if not gone:
+                raise InternalError(
+                    f"the import graph could not be built: {type(exc).__name__}: {_first_line(exc)}"
+                ) from None
+            broken |= gone
+            vanished |= gone
     if graph is None:  # pragma: no cover - every module broken and grimp still complaining
         raise InternalError("the import graph could not be built")
     for name in project.all_names():
         if name not in graph.modules:
             graph.add_module(name)  # a file left out still exists: contracts naming it stay valid
     _drop_uncounted_imports(project, graph)
+    if vanished:
+        notes.append(
+            f"graph: {len(vanished)} file{'s' if len(vanished) != 1 else ''} changed or removed during the run "
+            f"left out of the import graph ({', '.join(sorted(vanished)[:5])}); run again for a complete picture"
+        )
+        broken -= vanished
     if broken:
         count = len(broken & set(project.modules))
         notes.append(
@@ -94,6 +116,45 @@ def build_graph(
     return graph, notes
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _rust_panics_quiet() -> Iterator[None]:
+    """Keep a Rust panic's report (dozens of lines, a backtrace) off the terminal: grimp's scanner writes it
+    to file descriptor 2 directly. What was written is passed on unless a panic happened (the caller
+    then says what went wrong, in one line)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        capture = tempfile.TemporaryFile()
+    except (OSError, ValueError):  # no stderr to speak of: nothing to keep quiet
+        yield
+        return
+    panicked = False
+    try:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        except BaseException as exc:
+            panicked = type(exc).__name__ == "PanicException"
+            raise
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        if not panicked:
+            with contextlib.suppress(OSError, ValueError):
+                capture.seek(0)
+                text = capture.read()
+                if text:
+                    os.write(2, text)
+        capture.close()
+
+
 @contextlib.contextmanager
 def _graph_cache(
     project: Project, enabled: bool, options: tuple[str, ...] = (), prune: bool = True
@@ -107,14 +168,19 @@ def _graph_cache(
     except ImportError:  # pragma: no cover - Windows: no lock to be had, so no shared cache
         yield None
         return
-    base = project.root / project.config.cache_dir
-    try:
-        if not base.is_dir():  # a .gitignore only in a folder we create (as cache.py): never in the user's
-            base.mkdir(parents=True, exist_ok=True)
-            (base / ".gitignore").write_text("# Created by arch-rules.\n*\n", encoding="utf-8")
-        handle = open(base / f"{GRAPH_CACHE}.lock", "a+b")  # noqa: SIM115 - held across the yield
-    except OSError:
+    from arch_rules.model import cachedir
+
+    config = project.config
+    base = cachedir.prepare(config.root, config.cache_dir, config.display_path, "cache_dir" in config.raw)
+    if base is None:
         yield None  # a read-only checkout still checks; it just does not remember
+        return
+    try:
+        # Never through a link: a planted grimp.lock -> elsewhere must not make arch-rules create a file there.
+        fd = os.open(base / f"{GRAPH_CACHE}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        handle = os.fdopen(fd, "a+b")  # noqa: SIM115 - held across the yield
+    except OSError:
+        yield None
         return
     # grimp resolves `from a import b` against the module set when it scans a file, and reuses that
     # scan while the file is unchanged: a new or removed module elsewhere would leave it stale. So each
@@ -124,9 +190,12 @@ def _graph_cache(
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         for old in base.glob(f"{GRAPH_CACHE}-*") if prune else ():
-            if old.name != folder and old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-        yield str(base / folder)
+            if old.name != folder and old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)  # only ever inside arch-rules' own, marked folder
+        if (base / folder).is_symlink():
+            yield None  # a planted link: grimp would write wherever it points
+        else:
+            yield str(base / folder)
     finally:
         with contextlib.suppress(OSError):
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
@@ -193,6 +262,7 @@ class _Tolerant:
       content changed (an edit that keeps the mtime, a checkout restoring an older file).
     - A file it cannot stat (a dangling link) does not stop the walk: it is not a module of the project,
       and the module filter drops it before anything reads it.
+    - The walk does not follow folder links (see ``walk``).
     """
 
     def __init__(self, inner: Any, versions: dict[str, float]) -> None:
@@ -207,6 +277,11 @@ class _Tolerant:
             return float(self._inner.get_mtime(file_name))
         except OSError:
             return 0.0
+
+    def walk(self, directory_name: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        """Never through a folder link (grimp follows them: ``here -> .`` walked forever). The project
+        model does not follow them either, so the graph sees exactly the project's files."""
+        yield from os.walk(directory_name, followlinks=False)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pathspec
 
+from arch_rules import safefile
 from arch_rules.errors import ConfigError
+from arch_rules.model import globs
 from arch_rules.model.config import Config, Team
 from arch_rules.model.patterns import Pattern
 from arch_rules.model.project import Project
@@ -47,7 +49,7 @@ def parse(text: str) -> list[Rule]:
             continue  # blank, comment, or a GitLab section header
         parts = re.split(r"(?<!\\)\s+", line.split(" #", 1)[0].strip())
         pattern, owners = parts[0].replace("\\ ", " "), tuple(parts[1:])
-        rules.append(Rule(number, pattern, pathspec.GitIgnoreSpec.from_lines([pattern]), owners))
+        rules.append(Rule(number, pattern, globs.spec([pattern]), owners))
     return rules
 
 
@@ -62,10 +64,12 @@ def team_name(owner: str) -> str | None:
 def with_codeowners(config: Config, project: Project) -> tuple[Config, Project]:
     """``config`` with the teams CODEOWNERS adds, and the project rebuilt on it."""
     assert config.codeowners is not None
-    path = (config.root / config.codeowners).resolve()
     key = "tool.arch_rules.codeowners"
+    path = safefile.inside(config.root, config.codeowners)
+    if path is None:
+        raise ConfigError([safefile.outside_message(config.display_path, key, config.codeowners)])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safefile.read_text(path)
     except FileNotFoundError:
         raise ConfigError([f"{config.display_path}: {key}: {config.codeowners!r} not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -7,6 +7,7 @@ path, e.g. ``pyproject.toml: tool.arch_rules.teams.payments.depends_on[0]: unkno
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import os
@@ -16,8 +17,9 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from arch_rules import defaults
+from arch_rules import defaults, safefile
 from arch_rules.errors import ConfigError
+from arch_rules.model import globs
 from arch_rules.model.declaration import (
     Config,
     Forbid,
@@ -31,6 +33,7 @@ from arch_rules.model.declaration import (
     Team,
 )
 from arch_rules.model.patterns import Pattern, pattern_problem, split_import_expression
+from arch_rules.textsafe import visible_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,11 +67,15 @@ def find_config(start: Path) -> Path | None:
         here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / defaults.CONFIG_FILE
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             try:
-                raw = candidate.read_bytes()
-            except OSError:
+                raw = safefile.read_bytes(candidate)
+            except FileNotFoundError:
                 continue
+            except OSError:
+                # There but unreadable (permissions, a FIFO, too large): skipping it would check the project
+                # against a parent folder's table. `load` says why it cannot be read instead.
+                return candidate
             if b"arch_rules" not in raw:
                 continue
             try:
@@ -110,11 +117,13 @@ def load(path: Path | None = None, start: Path | None = None, codes: Collection[
         path = found
     path = path.resolve()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safefile.read_text(path)
     except FileNotFoundError:
-        raise ConfigError([f"{path}: no such file"]) from None
+        raise ConfigError([f"{_shown(path)}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{path}: cannot be read ({exc})"]) from None
+        raise ConfigError([f"{_shown(path)}: cannot be read ({getattr(exc, 'strerror', None) or exc})"]) from None
+    if "\r" in text:  # universal newlines, as a text-mode read gives
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return loads(path, text, codes, on_disk=True)
 
 
@@ -130,7 +139,9 @@ def loads(path: Path, text: str, codes: Collection[str] = (), on_disk: bool = Fa
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{label}: invalid TOML: {exc}"]) from None
+        raise ConfigError([f"{label}: invalid TOML: {_one_line(str(exc))}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{label}: invalid TOML: nested too deeply to read"]) from None
     table = data.get("tool", {}).get("arch_rules") if isinstance(data.get("tool"), dict) else None
     if table is None:
         raise ConfigError([f"{label}: no [tool.arch_rules] table"])
@@ -154,6 +165,7 @@ TOP_KEYS = (
     "acyclic",
     "codeowners",
     "cache_dir",
+    "max_file_size",
     "layers",
     "teams",
     "forbid",
@@ -223,7 +235,14 @@ class _Validator:
         self.plugins: list[str] = []
 
     def problem(self, key: str, message: str) -> None:
-        self.problems.append(f"{self.label}: {key}: {message}")
+        # Keys and values come from the file: a newline or an escape sequence in them is shown, not obeyed.
+        self.problems.append(visible_line(f"{self.label}: {key}: {message}"))
+
+    def inside_project(self, key: str, value: str) -> None:
+        """A path the configuration names: a repository's pyproject.toml may not make arch-rules read or
+        write outside the project (links are checked where the path is used: ``safefile.inside``)."""
+        if os.path.isabs(value) or ".." in Path(value).parts:
+            self.problem(key, f"{json.dumps(value)} leads outside the project; a path here must stay inside it")
 
     # -- primitive readers --------------------------------------------------------------------------
 
@@ -335,6 +354,10 @@ class _Validator:
                 if pattern_problem(name) or "." in name or "*" in name:
                     self.problem(f"{base}.root_packages[{i}]", f"{json.dumps(name)} is not a top-level package name")
         exclude = self.strings(table, "exclude", base) or []
+        for i, glob in enumerate(exclude):
+            why = globs.problem(glob)
+            if why:
+                self.problem(f"{base}.exclude[{i}]", why)
         require_owner = self.boolean(table, "require_owner", base, False)
         kinds = {
             kind: self.choice(table, kind, base, defaults.IMPORT_KIND_SETTINGS, "check")
@@ -346,12 +369,22 @@ class _Validator:
         acyclic = self.patterns(table, "acyclic", base)
         codeowners = (self.string(table, "codeowners", base) or None) if "codeowners" in table else None
         self.codeowners = codeowners
+        if codeowners is not None:
+            self.inside_project(f"{base}.codeowners", codeowners)
         cache_dir = self.string(table, "cache_dir", base, defaults.CACHE_DIR) or defaults.CACHE_DIR
         parts = Path(cache_dir).parts
         if os.path.isabs(cache_dir) or ".." in parts or not parts or set(parts) == {"."}:
             self.problem(f"{base}.cache_dir", f"{json.dumps(cache_dir)} must be a folder of its own inside the project")
         elif any(Path(cache_dir) == Path(r) for r in source_roots):
             self.problem(f"{base}.cache_dir", f"{json.dumps(cache_dir)} is a source root; use a folder of its own")
+        max_file_size = table.get("max_file_size", defaults.MAX_FILE_SIZE)
+        if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size < 1:
+            shown = max_file_size if isinstance(max_file_size, int) and not isinstance(max_file_size, bool) else None
+            self.problem(
+                f"{base}.max_file_size",
+                f"expected a positive number of bytes, got {shown if shown is not None else _type_name(max_file_size)}",
+            )
+            max_file_size = defaults.MAX_FILE_SIZE
 
         layers = [self.layer_stack(i, t) for i, t in enumerate(self.table_list(table, "layers", f"{base}.layers"))]
         teams = self.teams(table.get("teams", {}), f"{base}.teams")
@@ -395,6 +428,7 @@ class _Validator:
             acyclic=acyclic,
             codeowners=codeowners,
             cache_dir=cache_dir,
+            max_file_size=max_file_size,
             layers=tuple(layers),
             teams=tuple(teams),
             forbid=tuple(forbid),
@@ -599,6 +633,8 @@ class _Validator:
         # Codes of plugin rules are known once the plugins are loaded (the engine checks them then).
         check = code_checker(self.codes, custom=bool(self.plugins))
         select = self.strings(table, "select", key)
+        if table.get("select") == []:
+            self.problem(f"{key}.select", "is empty, so nothing would be checked; remove the key to check everything")
         ignore = self.strings(table, "ignore", key) or []
         for name, values in (("select", select or []), ("ignore", ignore)):
             for i, code in enumerate(values):
@@ -627,12 +663,21 @@ class _Validator:
             self.problem(f"{key}.per_file_ignores", f"expected a table of GLOB = [CODES], got {_type_name(raw_pfi)}")
         else:
             for glob, codes in raw_pfi.items():
-                item_key = f'{key}.per_file_ignores."{glob}"'
+                item_key = f"{key}.per_file_ignores.{json.dumps(glob)}"
+                why = globs.problem(glob)
+                if why:
+                    self.problem(item_key, why)
+                    continue
                 if isinstance(codes, str):
                     self.problem(item_key, f'expected a list of rule codes, got a string (write ["{codes}"])')
                     continue
-                if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                if not isinstance(codes, list):
                     self.problem(item_key, f"expected a list of rule codes, got {_type_name(codes)}")
+                    continue
+                wrong = [(i, c) for i, c in enumerate(codes) if not isinstance(c, str)]
+                for i, code in wrong:
+                    self.problem(f"{item_key}[{i}]", f"expected a rule code, got {_type_name(code)}")
+                if wrong:
                     continue
                 for i, code in enumerate(codes):
                     why = check(code)
@@ -640,6 +685,7 @@ class _Validator:
                         self.problem(f"{item_key}[{i}]", why)
                 per_file.append((glob, tuple(codes)))
         baseline = self.string(table, "baseline", key, defaults.BASELINE_FILE) or defaults.BASELINE_FILE
+        self.inside_project(f"{key}.baseline", baseline)
         return RuleSettings(
             select=tuple(select) if select is not None else (defaults.CODE_PREFIX,),
             ignore=tuple(ignore),
@@ -668,6 +714,11 @@ def code_checker(codes: Collection[str], custom: bool = False) -> Callable[[str]
     return check
 
 
+def _shown(path: Path) -> str:
+    """A path in a one-line message: control characters escaped."""
+    return repr(str(path))[1:-1]
+
+
 def _one_line(text: str) -> str:
     """Texts quoted in messages (``because``, ``contact``) with their whitespace folded: a message is one
     line, even when the TOML string was a multi-line one."""
@@ -685,4 +736,10 @@ def _type_name(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a table"
-    return type(value).__name__
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, datetime.time):
+        return "a time of day"
+    return f"a {type(value).__name__}"

@@ -196,6 +196,8 @@ class Config:
     acyclic: tuple[Pattern, ...] = ()
     codeowners: str | None = None
     cache_dir: str = defaults.CACHE_DIR
+    #: Files larger than this many bytes are not analysed (ARC003 "too large"): memory is ~250x the source.
+    max_file_size: int = defaults.MAX_FILE_SIZE
     layers: tuple[LayerStack, ...] = ()
     teams: tuple[Team, ...] = ()
     forbid: tuple[Forbid, ...] = ()
