@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,15 +107,29 @@ def _decode(data: bytes) -> str:
 
 def _diff(before: bytes, after: bytes, shown: str) -> str:
     lines = difflib.unified_diff(
-        _decode(before).splitlines(keepends=True),
-        _decode(after).splitlines(keepends=True),
+        _physical_lines(_decode(before)),
+        _physical_lines(_decode(after)),
         fromfile=f"a/{shown}",
         tofile=f"b/{shown}",
     )
     out = []
     for line in lines:
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        if line.endswith("\n"):
+            out.append(line)
+        elif line.endswith("\r"):
+            out.append(line + "\n")  # a bare \r ends a line too (as Python reads it): no "No newline" mark
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _physical_lines(text: str) -> list[str]:
+    """Lines with their endings, split where Python splits them (``str.splitlines`` also splits at form
+    feeds and other separators, which would show as changes)."""
+    return _PHYSICAL_LINE.findall(text)
 
 
 def _write(path: Path, before: bytes, after: bytes, shown: str, notes: list[str]) -> bool:

@@ -3,9 +3,8 @@ wins), ``per_file_ignores`` and ``severity`` — one place, so the CLI and the f
 
 from __future__ import annotations
 
-import pathspec
-
 from arch_rules import defaults
+from arch_rules.model import globs
 from arch_rules.model.config import Config
 
 __all__ = ["Selection"]
@@ -23,9 +22,7 @@ class Selection:
         self.select = select
         self.ignore = (*config.rules.ignore, *ignore)
         self.severities = dict(config.rules.severity)
-        self.per_file = [
-            (pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in config.rules.per_file_ignores
-        ]
+        self.per_file = [(globs.spec([glob]), codes) for glob, codes in config.rules.per_file_ignores]
 
     def selected(self, code: str) -> bool:
         best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)

@@ -21,7 +21,10 @@ reshaped text (a real error, or syntax newer than this module knows) — and the
 from __future__ import annotations
 
 import ast
+import io
 import re
+import sys
+import tokenize
 from collections.abc import Iterator, Mapping
 
 import libcst as cst
@@ -43,12 +46,13 @@ def parse_newer(text: str) -> ast.Module | SyntaxProblem | None:
 
     When ``ast`` stopped at newer syntax but the file has a real error further down, the answer is that
     later error, so ARC003 points at the line to fix rather than at the ``type`` statement.
+    A ``RecursionError`` (a long or deep expression) goes to the caller, which runs this on a deep stack.
     """
     try:
         reshaped = reshape(text)
     except cst.ParserSyntaxError as exc:
         return _later_error(text, exc.editor_line)
-    except (RecursionError, MemoryError, ValueError):
+    except (MemoryError, ValueError):
         return None
     if reshaped is None:
         return None
@@ -56,8 +60,43 @@ def parse_newer(text: str) -> ast.Module | SyntaxProblem | None:
         return ast.parse(reshaped)
     except SyntaxError as exc:  # lines and columns are the original's: the error is where it says
         return _error(exc)
-    except (ValueError, RecursionError, MemoryError):
+    except (ValueError, MemoryError):
         return None
+
+
+#: Beyond this many characters the libcst fallback is not tried (its memory grows with the file).
+MAX_FALLBACK_SIZE = 2_000_000
+#: libcst's parser takes time quadratic in the length of one statement (2,000 terms: seconds; 100,000:
+#: many minutes): a longer statement is not given to it.
+MAX_FALLBACK_TOKENS = 4_000
+
+
+def fallback_problem(text: str) -> str | None:
+    """Why ``text`` is not given to the fallback reader at all (too large, a statement too long), or None."""
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if len(text) > MAX_FALLBACK_SIZE:
+        return f"uses syntax newer than Python {running} and is too large for the fallback reader"
+    longest = _longest_statement(text)
+    if longest > MAX_FALLBACK_TOKENS:
+        return (
+            f"uses syntax newer than Python {running}, and a statement of {longest:,} tokens is too long for "
+            f"the fallback reader (the limit is {MAX_FALLBACK_TOKENS:,}; run arch-rules on a newer Python)"
+        )
+    return None
+
+
+def _longest_statement(text: str) -> int:
+    """The most tokens in one logical line (linear; a file ``tokenize`` cannot read counts by characters)."""
+    longest = count = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            count += 1
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                longest = max(longest, count)
+                count = 0
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return max((len(line) for line in text.splitlines()), default=0) // 3
+    return max(longest, count)
 
 
 def reshape(text: str) -> str | None:
@@ -161,12 +200,14 @@ class _Reshaper:
 
 
 def _walk_outer(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node, except inside strings that will be replaced whole (their parts need no edit)."""
-    yield node
-    if _is_formatted(node):
-        return
-    for child in node.children:
-        yield from _walk_outer(child)
+    """Every node in document order, except inside strings that will be replaced whole (their parts need no
+    edit). An explicit stack: nested generators cost each node its depth, quadratic on a long expression."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if not _is_formatted(current):
+            stack.extend(reversed(current.children))
 
 
 def _is_formatted(node: cst.CSTNode) -> bool:

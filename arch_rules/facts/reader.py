@@ -12,8 +12,10 @@ the running interpreter's ``ast`` understands, which falls back to a libcst read
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 
+from arch_rules.facts import deep
 from arch_rules.facts.noqa import noqa_comments
 from arch_rules.facts.records import DefFact, FileFacts, ImportFact, Noqa
 from arch_rules.facts.source import read_source, snippet_of, source_lines
@@ -36,7 +38,9 @@ def extract_text(text: str) -> FileFacts:
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        fallback = _newer_syntax(text, lines, noqa)
+        # Past one of Python's own nesting limits no Python reads the file: its message is the true reason,
+        # and a fallback parse of 1,500 nested brackets would only risk the C stack.
+        fallback = None if _beyond_python_limits(exc) else _newer_syntax(text, lines, noqa)
         if fallback is not None:
             return fallback
         line = exc.lineno or 1
@@ -54,18 +58,33 @@ def _newer_syntax(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFa
     """Facts of a file the running ``ast`` cannot parse but libcst can (syntax of a newer Python): the
     same reader reads the tree of the file reshaped in place (arch_rules/facts/newsyntax.py)."""
     try:
-        from arch_rules.facts.newsyntax import parse_newer
+        from arch_rules.facts.newsyntax import fallback_problem, parse_newer
     except ImportError:  # pragma: no cover
         return None
-    parsed = parse_newer(text)
-    if parsed is None:
-        return None
-    if isinstance(parsed, tuple):  # a real error further down, past the newer syntax
-        return FileFacts(syntax_error=parsed, noqa=noqa, lines=len(lines))
-    try:
+    problem = fallback_problem(text)
+    if problem is not None:
+        return FileFacts(syntax_error=(1, 1, problem), noqa=noqa, lines=len(lines))
+
+    def read() -> FileFacts | None:
+        parsed = parse_newer(text)
+        if parsed is None:
+            return None
+        if isinstance(parsed, tuple):  # a real error further down, past the newer syntax
+            return FileFacts(syntax_error=parsed, noqa=noqa, lines=len(lines))
         return _Reader(lines).read(parsed, noqa)
+
+    # libcst recurses once per nesting level (a 500-term sum is 500 levels): a deep stack, not a crash.
+    try:
+        return deep.call(read)
     except RecursionError:
-        return FileFacts(syntax_error=(1, 1, "nested too deeply to analyse"), noqa=noqa, lines=len(lines))
+        running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        message = f"uses syntax newer than Python {running} and is nested too deeply to read"
+        return FileFacts(syntax_error=(1, 1, message), noqa=noqa, lines=len(lines))
+
+
+def _beyond_python_limits(exc: SyntaxError) -> bool:
+    message = (exc.msg or "").lower()
+    return any(limit in message for limit in ("too many nested", "too many levels", "too many statically nested"))
 
 
 _TYPE_CHECKING_MODULES = ("typing", "typing_extensions")
@@ -221,6 +240,9 @@ class _Reader:
         level = len(name) - len(name.lstrip("."))
         if level and package is None:
             return  # a relative name we cannot resolve
+        named_package = package not in (None, "__package__")
+        if not _is_module_name(name.lstrip(".")) or (named_package and not _is_module_name(package)):
+            return  # not a module name (a template, a path, control characters): nothing to check or echo
         self._add(node, "dynamic", name.lstrip("."), level, (), type_checking, local, package)
 
     def _add(
@@ -459,6 +481,11 @@ class _TopLevel:
                 self.names = [item for item in self.names if item[0] != removed[0][0]]
         elif func.attr not in ("sort", "reverse", "copy", "count", "index"):
             self._declared_dynamic(line)  # pop, clear, a call we cannot follow
+
+
+def _is_module_name(text: str | None) -> bool:
+    """A dotted name of identifiers (``a.b_c``), as ``importlib.import_module`` could import."""
+    return bool(text) and all(part.isidentifier() for part in (text or "").split("."))
 
 
 def _is_all(node: ast.AST | None) -> bool:

@@ -18,6 +18,7 @@ import pathspec
 from arch_rules import defaults
 from arch_rules.errors import ConfigError
 from arch_rules.facts import FileFacts, ImportFact
+from arch_rules.model import globs
 from arch_rules.model.config import Config, IgnoredImport, LayerStack, Team
 from arch_rules.model.patterns import Pattern
 
@@ -473,7 +474,7 @@ class _Filter:
         self.root = root
         self.specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if exclude:
-            self.specs.append(("", pathspec.GitIgnoreSpec.from_lines(exclude)))
+            self.specs.append(("", globs.spec(exclude)))
         self.seen: set[Path] = set()
         # .gitignore files above a source root (the project root's, and folders in between) apply too.
         self.enter(root)
@@ -497,7 +498,7 @@ class _Filter:
                     continue
                 base = _relative(current, self.root) or ""
                 prefix = "" if base in ("", ".") else base + "/"
-                self.specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
+                self.specs.append((prefix, globs.spec(lines)))
 
     def skips(self, rel: str) -> bool:
         for prefix, spec in self.specs:

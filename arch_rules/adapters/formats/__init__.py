@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from arch_rules.model.findings import Finding, Report
 from arch_rules.rules import Rule
+from arch_rules.textsafe import visible
 
 __all__ = [
     "FORMAT_NAMES",
@@ -80,7 +81,7 @@ def render(name: str, report: Report, ctx: FormatContext) -> str:
     if name == "text":
         from arch_rules.adapters.formats import text
 
-        return text.render(report, ctx)
+        return visible(text.render(report, ctx))
     if name == "json":
         from arch_rules.adapters.formats import json_format
 
@@ -88,7 +89,7 @@ def render(name: str, report: Report, ctx: FormatContext) -> str:
     if name == "github":
         from arch_rules.adapters.formats import github
 
-        return github.render(report, ctx)
+        return visible(github.render(report, ctx))
     if name == "sarif":
         from arch_rules.adapters.formats import sarif
 
@@ -119,7 +120,7 @@ def write_github_step_summary(report: Report, ctx: FormatContext, path: str) -> 
     """
     from arch_rules.adapters.formats import github
 
-    text = github.step_summary(report, ctx)
+    text = visible(github.step_summary(report, ctx))
     with open(path, "a", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
 

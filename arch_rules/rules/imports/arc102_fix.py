@@ -240,6 +240,16 @@ def _origin(project: Project, module: str, name: str, depth: int = 0) -> tuple[s
 
 
 def _rewrite(before: bytes, plans: list[_Plan], shown: str, notes: list[str]) -> tuple[bytes | None, list[int]]:
+    # libcst knows \n and \r\n only: a file whose lines end in a bare \r (old Mac style) is fixed in \n form
+    # and turned back, so it keeps every line ending, the last one included.
+    cr_only = b"\r" in before and b"\n" not in before
+    after, lines = _rewrite_lf(before.replace(b"\r", b"\n") if cr_only else before, plans, shown, notes)
+    if after is not None and cr_only:
+        after = after.replace(b"\n", b"\r")
+    return after, lines
+
+
+def _rewrite_lf(before: bytes, plans: list[_Plan], shown: str, notes: list[str]) -> tuple[bytes | None, list[int]]:
     try:
         module = cst.parse_module(before)
     except cst.ParserSyntaxError:

@@ -57,10 +57,7 @@ class UnparsableFile(ModuleRule):
         if context.facts.syntax_error is None:
             return
         line, column, message = context.facts.syntax_error
-        if message.startswith("cannot be decoded") or message.startswith("cannot be read"):
-            advice = "save it as UTF-8 or declare its encoding (PEP 263)"
-        else:
-            advice = "fix the syntax"
+        advice = _advice(message)
         module = context.module
         yield Finding(
             code=self.code,
@@ -70,3 +67,18 @@ class UnparsableFile(ModuleRule):
             column=column,
             module=module.name,
         )
+
+
+def _advice(message: str) -> str:
+    """What to do, fitting the cause: the hint for a bad encoding is no help with a permission error."""
+    if message.startswith("cannot be decoded"):
+        return "save it as UTF-8 or declare its encoding (PEP 263)"
+    if message.startswith("cannot be read"):
+        return "check that the file exists and may be read"
+    if message.startswith("too large"):
+        return "exclude it (is it generated?) or raise max_file_size in [tool.arch_rules]"
+    if message.startswith("uses syntax newer"):
+        return "run arch-rules on a newer Python, or simplify the statement"
+    if message in ("MemoryError", "out of memory") or "nested too deeply" in message:
+        return "simplify or split the file, or exclude it"
+    return "fix the syntax"
