@@ -249,3 +249,19 @@ def test_an_unreadable_pyproject_is_an_error_not_the_parents_table(tmp_path: Pat
     done = run_cli(inner, "check", timeout=60)
     assert done.returncode == 2, done.stderr
     assert one_line(done.stderr) and "inner/pyproject.toml" in done.stderr and "FIFO" in done.stderr
+
+
+def test_an_unreadable_package_folder_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root reads any folder, so the refusal is staged: scandir fails for one package folder."""
+    root = make_project(tmp_path / "p")
+    payments = os.path.join(str(root), "shop", "payments")
+    scandir = os.scandir
+
+    def refusing(path: object = ".") -> object:
+        if os.fspath(path) == payments:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", payments)
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    report = arch_rules.check(root, cache=False, graph=False)
+    assert any(note.startswith("shop/payments: cannot be read (Permission denied)") for note in report.notes)

@@ -161,6 +161,7 @@ def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
         facts.save()
         cache.write(name, {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
     report = _report(project, analysis, options)
+    report.notes.extend(project.notes)
     report.notes.extend(analysis.notes)
     return Run(config, project, report, data, plugin_rules)
 

@@ -84,6 +84,8 @@ class Project:
         self.facts: Mapping[str, FileFacts] = {}
         #: Each file's content hash by relpath (filled by the engine; the graph cache keys on it).
         self.hashes: dict[str, str] = {}
+        #: One-line notes about the walk (a package folder that could not be read).
+        self.notes: list[str] = []
 
     # -- names ---------------------------------------------------------------------------------------
 
@@ -409,7 +411,9 @@ def discover(config: Config, git_only: bool = False) -> Project:
                 f"nothing would be checked{hint}"
             ]
         )
-    return Project(config, modules, namespaces)
+    project = Project(config, modules, namespaces)
+    project.notes = list(exclude.unreadable)
+    return project
 
 
 def _walk_package(
@@ -430,7 +434,10 @@ def _walk_package(
         namespaces.add(name)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        # Unreadable is a note, never silence: its modules would otherwise vanish from every check.
+        why = exc.strerror or exc
+        exclude.unreadable.append(f"{rel_folder or folder}: cannot be read ({why}); its modules are not checked")
         return
     for entry in entries:
         if entry.name in defaults.ALWAYS_EXCLUDED_DIRS or entry.name.startswith("."):
@@ -476,6 +483,8 @@ class _Filter:
         if exclude:
             self.specs.append(("", globs.spec(exclude)))
         self.seen: set[Path] = set()
+        #: Package folders the walk could not read (reported as notes).
+        self.unreadable: list[str] = []
         # .gitignore files above a source root (the project root's, and folders in between) apply too.
         self.enter(root)
 
