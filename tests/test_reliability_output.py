@@ -128,10 +128,9 @@ def test_init_write_keeps_crlf_and_writes_through_a_link(tmp_path: Path) -> None
     for rel, text in FILES.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-    (root / "config").mkdir()
-    real = root / "config" / "pyproject.toml"
+    real = root / "pyproject.real.toml"  # beside it: a link's target folder is the project root
     real.write_bytes(b'[project]\r\nname = "shop"\r\n')
-    (root / "pyproject.toml").symlink_to("config/pyproject.toml")
+    (root / "pyproject.toml").symlink_to("pyproject.real.toml")
     done = run_cli(root, "init", "--write")
     assert done.returncode == 0, done.stderr
     assert (root / "pyproject.toml").is_symlink()
