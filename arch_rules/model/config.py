@@ -209,8 +209,8 @@ def _team_file_names(root: Path, source_roots: list[str]) -> set[str]:
             dirs[:] = [d for d in dirs if d not in defaults.ALWAYS_EXCLUDED_DIRS and not d.startswith(".")]
             if defaults.TEAM_FILE in files:
                 try:
-                    name = tomllib.loads(Path(folder, defaults.TEAM_FILE).read_text(encoding="utf-8")).get("name")
-                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                    name = tomllib.loads(safefile.read_text(Path(folder, defaults.TEAM_FILE))).get("name")
+                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
                     continue
                 if isinstance(name, str):
                     names.add(name)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pathspec
 
-from arch_rules import defaults
+from arch_rules import defaults, safefile
 from arch_rules.errors import ConfigError
 from arch_rules.facts import FileFacts, ImportFact
 from arch_rules.model import globs
@@ -502,7 +502,7 @@ class _Filter:
             ignore = current / ".gitignore"
             if ignore.is_file():
                 try:
-                    lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                    lines = safefile.read_bytes(ignore).decode("utf-8", "replace").splitlines()
                 except OSError:
                     continue
                 base = _relative(current, self.root) or ""

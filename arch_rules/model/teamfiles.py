@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from arch_rules import defaults
+from arch_rules import defaults, safefile
 from arch_rules.errors import ConfigError
 from arch_rules.model.config import _TEAM_NAME_RE, Config, Team, _one_line, _type_name, did_you_mean
 from arch_rules.model.patterns import Pattern, pattern_problem
@@ -58,7 +58,7 @@ def candidates(project: Project) -> list[tuple[str, str]]:
 def _disk_reader(root: Path) -> Reader:
     def read(relpath: str) -> bytes | None:
         try:
-            return (root / relpath).read_bytes()
+            return safefile.read_bytes(root / relpath)  # a FIFO or /dev/zero planted here: an error, not a hang
         except FileNotFoundError:
             return None
         except OSError as exc:
