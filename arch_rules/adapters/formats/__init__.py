@@ -81,7 +81,7 @@ def render(name: str, report: Report, ctx: FormatContext) -> str:
     if name == "text":
         from arch_rules.adapters.formats import text
 
-        return visible(text.render(report, ctx))
+        return text.render(report, ctx)  # it escapes what comes from the repository itself (colours are its own)
     if name == "json":
         from arch_rules.adapters.formats import json_format
 

@@ -24,6 +24,7 @@ from arch_rules.adapters.formats import (
     span,
 )
 from arch_rules.model.findings import Report
+from arch_rules.textsafe import visible
 
 #: ANSI SGR sequences (the colours ruff and flake8 use: bold paths, red errors, yellow warnings).
 BOLD, RED, YELLOW, RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
@@ -34,20 +35,20 @@ def render(report: Report, ctx: FormatContext) -> str:
     findings = sorted_findings(report)
     for finding in findings:
         where = span(finding)
-        path = _path(display_path(finding.path, ctx))
+        path = visible(_path(display_path(finding.path, ctx)))  # the data escaped; the colours are ours
         code = finding.code
         if ctx.color:
             path = f"{BOLD}{path}{RESET}"
             code = f"{RED if is_error(finding) else YELLOW}{BOLD}{code}{RESET}"
-        lines.append(f"{path}:{where.line}:{where.column}: {code} {one_line(finding.message)}")
+        lines.append(f"{path}:{where.line}:{where.column}: {code} {visible(one_line(finding.message))}")
     if ctx.quiet:
         return "".join(line + "\n" for line in lines)
 
     if ctx.statistics:
         lines.extend(statistics_lines(report, ctx))
 
-    lines.extend(stale_baseline_line(entry) for entry in report.stale_baseline)
-    lines.extend(f"note: {one_line(note)}" for note in report.notes)
+    lines.extend(visible(stale_baseline_line(entry)) for entry in report.stale_baseline)
+    lines.extend(f"note: {visible(one_line(note))}" for note in report.notes)
     if report.baselined:
         lines.append(f"{plural(report.baselined, 'finding')} hidden by the baseline.")
     lines.append(summary_line(report))
