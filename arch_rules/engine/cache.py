@@ -33,6 +33,7 @@ from typing import Any
 from arch_rules import safefile
 from arch_rules.defaults import VERSION as __version__
 from arch_rules.engine import atomic
+from arch_rules.model import cachedir
 
 _FORMAT = 3  # 3: the house move (module paths of the cached classes changed)
 _SHARD_DIGITS = 2
@@ -91,7 +92,8 @@ class Cache:
         if not self.enabled:
             return
         try:
-            self._prepare()
+            if not self._prepare():
+                return  # not a folder arch-rules made and marked: write nothing, delete nothing
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             # The folder is arch-rules' own: whatever sits at an entry's name (a FIFO, a link) is replaced.
             atomic.write_bytes(self._path(name), data, replace=True)
@@ -120,11 +122,14 @@ class Cache:
 
     # -- housekeeping ----------------------------------------------------------------------------------
 
-    def _prepare(self) -> None:
-        """Drop *our* entries written by other versions (once). The folder is one arch-rules made and
-        marked (``cachedir.prepare``, before the cache is enabled); nothing else in it is touched."""
+    def _prepare(self) -> bool:
+        """Drop *our* entries written by other versions (once); False when the folder is not one arch-rules
+        made and marked (``cachedir.prepare``): then nothing is written or deleted in it. Nothing else in
+        a marked folder is touched either."""
         if getattr(self, "_prepared", False):
-            return
+            return True
+        if not cachedir.is_marked(self.folder) or self.folder.is_symlink():
+            return False
         for path in self.folder.glob("*.pickle"):
             if _OURS.fullmatch(path.name) and not path.name.endswith(f"-{self.tag}.pickle"):
                 try:
@@ -132,6 +137,7 @@ class Cache:
                 except OSError:
                     pass  # another run's, or already gone
         self._prepared = True
+        return True
 
 
 #: The largest cache entry read (a result at 20,000 modules is tens of MB): a bound, not a tuning knob.
