@@ -20,6 +20,7 @@ from arch_rules.errors import ConfigError, InternalError
 from arch_rules.graph.build import build_graph
 from arch_rules.graph.chains import Link, Search, chain_links, chain_text, located
 from arch_rules.graph.cycles import cycle_violations
+from arch_rules.graph.kept import Inputs
 from arch_rules.graph.sites import at_every_statement, left_out_note
 from arch_rules.graph.translate import GraphContract, translate
 from arch_rules.model.findings import ChainLink
@@ -65,10 +66,10 @@ class Violation:
 
 
 def violations(
-    project: Project, *, cache: bool = True, notes: list[str] | None = None, prune: bool = True
+    project: Project, *, cache: bool = True, notes: list[str] | None = None, inputs: Inputs | None = None
 ) -> list[Violation]:
     """Every broken contract of the whole project; ``notes`` (when given) receives one-line notes.
-    ``prune=False``: leave grimp's cache folders of other module sets alone (the base of ``check --since``)."""
+    ``inputs``: what the graph needs of the facts, and where it is kept (arch_rules/graph/kept.py)."""
     translation = translate(project)
     if notes is not None:
         notes.extend(f"graph: {note}" for note in translation.notes)
@@ -77,7 +78,7 @@ def violations(
             notes.append(left_out)
     if not translation.contracts:
         return []
-    graph, graph_notes = build_graph(project, translation, cache=cache, prune=prune)
+    graph, graph_notes = build_graph(project, translation, cache=cache, inputs=inputs)
     if notes is not None:
         notes.extend(graph_notes)
     configure_import_linter()
