@@ -151,9 +151,11 @@ def test_an_import_edit_loads_only_the_facts_it_needs(tmp_path: Path, monkeypatc
     edit(root, "shop/orders/cart.py", lambda t: t + "import json\n")
     before, _notes = everything(root)
     assert walks == [] and scans == [1]  # no folder walked again; only the edited file scanned
-    # the edited module, and at most the modules whose imports start a chain (to locate them)
-    heads = {f.module for f in before if f.code.startswith("ARC2")}
-    assert "shop.orders.cart" in asked and asked <= {"shop.orders.cart", *heads}
+    # the edited module, at most the modules whose imports make up a reported chain (to locate them)
+    heads = {link.importer for f in before if f.code.startswith("ARC2") for link in f.chain}
+    heads |= {f.module for f in before if f.code.startswith("ARC2")}
+    # ...and `shop.domain`, which the per-file rules look up for `from shop.domain import model`
+    assert "shop.orders.cart" in asked and asked <= {"shop.orders.cart", "shop.domain", *heads}
     assert len(asked) < len(FILES) // 2
     monkeypatch.undo()
     assert (before, _notes) == everything(root, cache=False)

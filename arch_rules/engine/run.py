@@ -49,8 +49,8 @@ class Options:
     baseline: str | None = None
     #: Only files git tracks are part of the project (pre-commit runs).
     git_only: bool = False
-    #: This run owns grimp's cache folder: it may replace the folder of another module set. Off for a tree
-    #: grimp reads from memory (see `Tree`): it reads the working tree's folder, and its writes go nowhere.
+    #: This run owns the kept import graph (the cache's ``graph`` entry). Off for a tree grimp reads from
+    #: memory (see `Tree`): it keeps its own (``graph-base``) and starts from the working tree's.
     graph_cache_owner: bool = True
     #: Report what noqa comments would suppress (flake8's ``--disable-noqa``).
     disable_noqa: bool = False
@@ -209,6 +209,8 @@ class ModuleResult:
     broken: bool = False
     uncounted: tuple[int, ...] = ()
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: First-party names its imports refer to that are not modules (the graph's note on left-out modules).
+    missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -302,6 +304,7 @@ def analyse(
             own.syntax_error is not None,
             tuple(sorted({fact.line for fact in own.imports if not fact.dynamic and not project.counts(fact)})),
             rules.module_parts(project, name, own),
+            _missing_imports(project, name, own) if options.graph else (),
         )
     imports = content_hash("\0".join(f"{rel}:{r.imports}" for rel, r in sorted(per_module.items())).encode())
     shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())
@@ -337,11 +340,19 @@ def analyse(
                 store=store,
                 entry="graph" if owner else "graph-base",
                 fallback=None if owner else "graph",
+                missing=frozenset(name for r in per_module.values() for name in r.missing),
             )
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:
         gc.unfreeze()
     return Analysis(context, per_module, shared_key, tuple(shared), notes, declared)
+
+
+def _missing_imports(project: Project, name: str, facts: FileFacts) -> tuple[str, ...]:
+    """``graph.missing_imports`` of one module: kept with its result, for the graph's note."""
+    from arch_rules.graph import missing_imports  # here: only a run that checks some module loads the graph side
+
+    return tuple(sorted(missing_imports(project, name, facts)))
 
 
 def _exports_digest(facts: FileFacts) -> str:

@@ -166,6 +166,7 @@ class FactStore(Mapping[str, FileFacts]):
             return
         self.save()
         self._facts.clear()
+        self.shards.clear()  # they may predate what ``save`` just wrote
         if isinstance(self._data, Contents):  # read again on demand; another tree's bytes are its own
             self._data.clear()
 

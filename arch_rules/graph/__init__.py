@@ -11,6 +11,7 @@ from arch_rules.graph.build import build_graph
 from arch_rules.graph.chains import Search, chain_text
 from arch_rules.graph.kept import Inputs, Store, inputs_from_facts
 from arch_rules.graph.run import Violation, configure_import_linter, run_contract, violations
+from arch_rules.graph.sites import missing_imports
 from arch_rules.graph.translate import GraphContract, Translation, render_toml, translate, variants
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "chain_text",
     "configure_import_linter",
     "inputs_from_facts",
+    "missing_imports",
     "render_toml",
     "run_contract",
     "translate",

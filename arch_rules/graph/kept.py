@@ -56,6 +56,9 @@ class Inputs:
     #: the base of ``check --since`` keeps its own and starts from the working tree's.
     entry: str = "graph"
     fallback: str | None = None
+    #: The union of every module's first-party imports that name no module (``graph.sites``); None: read
+    #: every module's facts for them.
+    missing: frozenset[str] | None = None
 
 
 def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:

@@ -73,7 +73,7 @@ def violations(
     translation = translate(project)
     if notes is not None:
         notes.extend(f"graph: {note}" for note in translation.notes)
-        left_out = left_out_note(project)
+        left_out = left_out_note(project, inputs.missing if inputs is not None else None)
         if left_out:
             notes.append(left_out)
     if not translation.contracts:
