@@ -354,7 +354,7 @@ def test_discovery_from_a_path_list_matches_the_disk(tmp_path: Path) -> None:
     assert "app.a" in listed.modules and "app.gen_x" not in listed.modules and "app.scratch" not in listed.modules
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "grimp-cache-read-only"])
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "kept-graph-read-only"])
 def test_the_base_graph_reads_files_exactly_as_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
 ) -> None:
