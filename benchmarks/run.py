@@ -393,8 +393,8 @@ def bench_corpus(
         return rows
 
     def fresh(_: int) -> None:
-        # everything arch-rules keeps lives in its cache folder (facts shards, stat index, result, grimp's
-        # graph cache and its lock), so deleting the folder is a first run
+        # everything arch-rules keeps lives in its cache folder (facts shards, stat index, result, the kept
+        # import graph), so deleting the folder is a first run
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(corpus.root / ".import_linter_cache", ignore_errors=True)
 

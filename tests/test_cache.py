@@ -161,8 +161,9 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: s
         else:
             path.write_bytes(pickle.dumps({"key": "not this one", "findings": "nonsense"}))
         assert found(root) == expected, path.name
-        if path.name.startswith("facts-"):
-            # A whole-result hit never reads the facts; the next run that needs them rewrites the shard.
+        if path.name.startswith(("facts-", "graph-")):
+            # A whole-result hit never reads the facts or the kept graph; the next run that needs them
+            # rewrites the entry.
             for result in (root / ".arch_rules_cache").glob("result-*.pickle"):
                 result.unlink()
             assert found(root) == expected, path.name

@@ -406,14 +406,43 @@ def test_a_missing_module_in_the_declaration_is_arc001_not_a_crash(tmp_path: Pat
     assert "ARC001" in codes and "ARC201" in codes and "ARC206" in codes
 
 
-def test_the_grimp_cache_is_used_and_gives_the_same_findings(tmp_path: Path) -> None:
+class _DictStore(dict[str, object]):
+    """The engine's cache, as the graph sees it: read and write by name."""
+
+    def read(self, name: str) -> object:
+        return self.get(name)
+
+    def write(self, name: str, value: object) -> None:
+        self[name] = value
+
+
+def test_the_kept_graph_is_used_and_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from grimp.application import scanning
+
+    from arch_rules.facts import extract
+    from arch_rules.graph import inputs_from_facts
+
     root = project_at(tmp_path)
     _config, project = prepare(Options(start=root))
-    first = check_graph(project, cache=True)
-    assert len(list((root / ".arch_rules_cache").glob("grimp-*"))) == 1  # one folder per module set
-    assert (root / ".arch_rules_cache" / "grimp.lock").exists()
-    second = check_graph(project, cache=True)
-    assert first == second and first
+    project.facts = {name: extract(m.path.read_bytes()) for name, m in project.modules.items()}
+    store = _DictStore()
+    first = check_graph(project, inputs=inputs_from_facts(project, store))
+    assert first == check_graph(project, cache=False) and first
+    kept = store["graph"]
+    assert isinstance(kept, dict) and set(kept["modules"]) == set(project.modules)
+    scanned: list[int] = []
+    real = scanning.scan_imports
+
+    def counting(module_files: object, **kwargs: object) -> object:
+        scanned.append(len(module_files))  # type: ignore[arg-type]
+        return real(module_files, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scanning, "scan_imports", counting)
+    assert check_graph(project, inputs=inputs_from_facts(project, store)) == first
+    assert scanned == []  # nothing changed: every module's imports came from the kept graph
+    project.hashes = {**project.hashes, project.modules["app.web"].relpath: "f" * 32}
+    assert check_graph(project, inputs=inputs_from_facts(project, store)) == first
+    assert scanned == [1]  # one module's content changed: only it is scanned again
 
 
 def test_notes_survive_the_result_cache(tmp_path: Path) -> None:
@@ -444,12 +473,12 @@ def test_a_contract_import_linter_refuses_is_a_config_error(tmp_path: Path) -> N
 
 
 def test_a_graph_failure_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import grimp
+    from grimp.application import scanning
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(grimp, "build_graph", explode)
+    monkeypatch.setattr(scanning, "scan_imports", explode)
     root = project_at(tmp_path)
     _config, project = prepare(Options(start=root))
     with pytest.raises(InternalError) as caught:

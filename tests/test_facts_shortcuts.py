@@ -1,12 +1,14 @@
-"""The reader's two shortcuts find exactly the facts the full walk finds.
+"""The reader's shortcuts find exactly the facts the full walk finds.
 
-``_Reader.read`` skips the alias pass when the text names neither TYPE_CHECKING nor importlib, and walks only
-statements when the text names no dynamic import (the flake8 plugin's cost was mostly that walk). Each case
-here is read twice, with the shortcuts and with them forced off, and the facts must be equal.
+``_Reader.read`` walks only statements when the text names no dynamic import, and walks whole only the
+statements whose lines name ``__import__`` or ``import_module`` when it does (the flake8 plugin's cost was
+mostly the full walk); it looks for top-level ``:=`` only when the text holds one. Each case here is read
+twice, with the shortcuts and with them forced off, and the facts must be equal.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -38,12 +40,22 @@ CASES = {
     "decorated": "@decorator(lambda: 1)\ndef f(a: int = g()) -> None:\n    import a\n",
     "star": "from a import *\n\ndef f():\n    from b import *\n",
     "try star": "try:\n    import a\nexcept* ValueError:\n    import b\n",
+    "dynamic in places": (
+        "import importlib\n\n@deco(importlib.import_module('a'))\ndef f():\n    import b\n\n"
+        "class C(importlib.import_module('c').Base):\n    import d\n\n"
+        "if __import__('e'):\n    import f\nelse:\n    x = importlib.import_module('g')\n"
+        "try:\n    import h\nexcept importlib.import_module('i').Error:\n    pass\n"
+        "(y := importlib.import_module('j'))\n"
+    ),
 }
 
 
 def _full_walk(data: bytes, monkeypatch: pytest.MonkeyPatch) -> FileFacts:
+    """The facts with every shortcut off: the whole tree walked, expressions included, and the search
+    for top-level ``:=`` run on every statement."""
     with monkeypatch.context() as patch:
-        patch.setattr(reader._Reader, "_mentions", lambda self, *words: True)
+        patch.setattr(reader, "_reader", lambda text, lines: reader._Reader(lines, dynamic=True, walrus=True))
+        patch.setattr(reader, "_IMPORT_MODULE_ALIAS", re.compile(""))  # matches any text: walk it whole
         return extract(data)
 
 

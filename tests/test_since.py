@@ -354,14 +354,14 @@ def test_discovery_from_a_path_list_matches_the_disk(tmp_path: Path) -> None:
     assert "app.a" in listed.modules and "app.gen_x" not in listed.modules and "app.scratch" not in listed.modules
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "grimp-cache-read-only"])
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "kept-graph-read-only"])
 def test_the_base_graph_reads_files_exactly_as_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
 ) -> None:
     """grimp reads the base's bytes from memory; a file with leading blank lines and indented blocks must
-    give the same chain, at the same lines, as the same file read from the disk. With the cache, grimp's
-    cache of the working tree serves the unchanged files, and the changed one is scanned at its base
-    version; the working tree's grimp cache is neither pruned nor rewritten by the base."""
+    give the same chain, at the same lines, as the same file read from the disk. With the cache, the
+    working tree's kept graph serves the unchanged files, and the changed one is scanned at its base
+    version; the working tree's kept graph is not rewritten by the base (which keeps its own)."""
     from arch_rules.engine.review import check_since
     from arch_rules.engine.run import Options, run_full
 
@@ -391,24 +391,25 @@ def test_the_base_graph_reads_files_exactly_as_on_disk(
     assert run.report.review is not None
     assert [f for f in run.report.review.fixed if f.code == "ARC201"] == then
     if cache:
-        grimp = {p.relative_to(root): p.read_bytes() for p in (root / ".arch_rules_cache").glob("grimp-*/*")}
-        assert grimp
+        folder = root / ".arch_rules_cache"
+        kept = {p.name: p.read_bytes() for p in folder.glob("graph-v*")}  # the working tree's kept graph
+        assert kept
         assert check_since(options, "HEAD").report.review.fixed == run.report.review.fixed  # type: ignore[union-attr]
-        for entry in (root / ".arch_rules_cache").glob("result-base-*"):
+        for entry in [*folder.glob("result-base-*"), *folder.glob("graph-base-*")]:
             entry.unlink()
-        import grimp.application.usecases as usecases
+        from grimp.application import scanning
 
         scanned: list[str] = []
-        real = usecases.scan_imports
+        real = scanning.scan_imports
 
         def scan(module_files, **kwargs):  # type: ignore[no-untyped-def]
             scanned.extend(sorted(f.module.name for f in module_files))
             return real(module_files, **kwargs)
 
-        monkeypatch.setattr(usecases, "scan_imports", scan)
+        monkeypatch.setattr(scanning, "scan_imports", scan)
         assert check_since(options, "HEAD").report.review.fixed == run.report.review.fixed  # type: ignore[union-attr]
-        assert scanned == ["app.glue"]  # only the file whose base version grimp's cache does not hold
-        assert {p.relative_to(root): p.read_bytes() for p in (root / ".arch_rules_cache").glob("grimp-*/*")} == grimp
+        assert scanned == ["app.glue"]  # only the file whose base version the working tree's graph does not hold
+        assert {p.name: p.read_bytes() for p in folder.glob("graph-v*")} == kept
 
 
 def test_markdown_lists_are_cut_to_fit_a_comment() -> None:

@@ -298,14 +298,8 @@ class GitTree:
                 files[os.path.abspath(module.path)] = _for_grimp(read_source(self._bytes[module.relpath]))
             except (SyntaxError, UnicodeDecodeError, LookupError):
                 files[os.path.abspath(module.path)] = ""  # ARC003: the graph leaves it out anyway
-        # grimp's cache of the working tree, read-only: every module whose content is the same at the base
-        # (same content hash, so the same "mtime" for grimp) is not scanned again. Writes go nowhere.
-        cache = project.config.root / project.config.cache_dir
-        for path in cache.glob("grimp-*/*.json") if self.cache else ():
-            try:
-                files[os.path.abspath(path)] = "\n" + path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
+        # The working tree's kept graph (arch_rules/graph/kept.py) serves every module whose content is the
+        # same at the base (same content hash, so the same "mtime" for grimp): it is not scanned again.
         saved = settings.FILE_SYSTEM
         settings.configure(FILE_SYSTEM=_MemoryFileSystem(files))
         try:

@@ -10,7 +10,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from arch_rules import defaults, rules, safefile
 from arch_rules.engine.cache import Cache, content_hash
@@ -26,6 +26,9 @@ from arch_rules.model.config import Config, load, unknown_teams
 from arch_rules.model.findings import Finding, Report
 from arch_rules.model.project import Project, discover
 from arch_rules.rules import Rule
+
+if TYPE_CHECKING:
+    from arch_rules.graph import Store
 
 __all__ = [
     "Options",
@@ -59,8 +62,8 @@ class Options:
     baseline: str | None = None
     #: Only files git tracks are part of the project (pre-commit runs).
     git_only: bool = False
-    #: This run owns grimp's cache folder: it may replace the folder of another module set. Off for a tree
-    #: grimp reads from memory (see `Tree`): it reads the working tree's folder, and its writes go nowhere.
+    #: This run owns the kept import graph (the cache's ``graph`` entry). Off for a tree grimp reads from
+    #: memory (see `Tree`): it keeps its own (``graph-base``) and starts from the working tree's.
     graph_cache_owner: bool = True
     #: Report what noqa comments would suppress (flake8's ``--disable-noqa``).
     disable_noqa: bool = False
@@ -157,7 +160,7 @@ def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
         analysis = Analysis.from_state(previous)
     else:
         with tree.graph(project) if tree else contextlib.nullcontext():
-            analysis = analyse(project, options, hashes, previous, facts, data.get)
+            analysis = analyse(project, options, hashes, previous, facts, data.get, cache)
         facts.save()
         cache.write(name, {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
     report = _report(project, analysis, options)
@@ -239,7 +242,7 @@ def _graph_versions() -> str:
 
 
 #: The layout of the cached result; a change makes old entries a miss.
-_RESULT_FORMAT = 2
+_RESULT_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,14 @@ class ModuleResult:
     exports: str  # digest of what it exports: other modules' ARC102 messages read it (interfaces)
     noqa: tuple[Noqa, ...]
     findings: tuple[Finding, ...]
+    # What the whole-project part needs of the module's facts, so an import edit elsewhere does not load
+    # them: whether it parses, the lines of imports the configuration does not count (both for the
+    # graph) and its part of the import-reading project rules (ARC004's ignore_imports entries used).
+    broken: bool = False
+    uncounted: tuple[int, ...] = ()
+    parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: First-party names its imports refer to that are not modules (the graph's note on left-out modules).
+    missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -264,10 +275,13 @@ class Analysis:
     shared_key: str
     shared: tuple[Finding, ...]
     notes: list[str]
+    #: The project rules that read only the declaration and the module set (ARC001): valid with ``context``.
+    declared: tuple[Finding, ...] = ()
 
     @property
     def findings(self) -> list[Finding]:
         out = [finding for result in self.modules.values() for finding in result.findings]
+        out.extend(self.declared)
         out.extend(self.shared)
         return out
 
@@ -278,12 +292,15 @@ class Analysis:
             "shared_key": self.shared_key,
             "shared": self.shared,
             "notes": self.notes,
+            "declared": self.declared,
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Analysis:
         modules = {rel: ModuleResult(*values) for rel, values in state["modules"].items()}
-        return cls(state["context"], modules, state["shared_key"], state["shared"], list(state["notes"]))
+        return cls(
+            state["context"], modules, state["shared_key"], state["shared"], list(state["notes"]), state["declared"]
+        )
 
 
 def analyse(
@@ -293,6 +310,7 @@ def analyse(
     previous: dict[str, Any] | None,
     facts: FactStore,
     read: Callable[[str], bytes | None] | None = None,
+    store: Store | None = None,
 ) -> Analysis:
     """Every finding of the project, reusing the previous run's per-module and whole-project parts where they
     still hold. ``read`` gives a file's bytes (the libcst rules read interface modules and the files they
@@ -329,27 +347,63 @@ def analyse(
         own = facts[name]
         found = (*rules.check_module(project, module, own), *linted.get(module.relpath, ()))
         per_module[module.relpath] = ModuleResult(
-            hashes[module.relpath], content_hash(repr(own.imports).encode()), exports[module.relpath], own.noqa, found
+            hashes[module.relpath],
+            content_hash(repr(own.imports).encode()),
+            exports[module.relpath],
+            own.noqa,
+            found,
+            own.syntax_error is not None,
+            tuple(sorted({fact.line for fact in own.imports if not fact.dynamic and not project.counts(fact)})),
+            rules.module_parts(project, name, own),
+            _missing_imports(project, name, own) if options.graph else (),
         )
     imports = content_hash("\0".join(f"{rel}:{r.imports}" for rel, r in sorted(per_module.items())).encode())
     shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())
+    declared = (
+        before.declared
+        if before is not None and before.context == context
+        else tuple(rules.check_project(project, imports=False))
+    )
     if before is not None and before.shared_key == shared_key:
-        return Analysis(context, per_module, shared_key, before.shared, list(before.notes))
-    facts.prefetch(sorted(project.modules))
-    # Every module's facts are loaded and live until the graph is done: keep them out of the collector's
-    # scans meanwhile (at 10,000 modules those cost the graph build about a third of its time), and give
-    # them back afterwards, so a long-lived process (an editor, the Python API) does not keep them.
+        return Analysis(context, per_module, shared_key, before.shared, list(before.notes), declared)
+    facts.release()
+    # What is still loaded lives until the graph is done: keep it out of the collector's scans meanwhile
+    # (at 10,000 modules those cost the graph build about a third of its time), and give it back
+    # afterwards, so a long-lived process (an editor, the Python API) does not keep it.
     gc.freeze()
     try:
         notes: list[str] = []
-        shared = rules.check_project(project)
+        parts: dict[str, frozenset[str]] = {}
+        for result in per_module.values():
+            for code, part in result.parts:
+                if part:
+                    parts[code] = parts.get(code, frozenset()).union(part)
+        shared = rules.check_project(project, imports=True, parts=parts)
         if options.graph:
-            shared.extend(
-                rules.check_graph(project, cache=options.cache, notes=notes, prune=options.graph_cache_owner)
+            from arch_rules.graph import Inputs  # here: a warm run never loads the graph side
+
+            owner = options.graph_cache_owner  # False: the base of check --since keeps its own graph
+            inputs = Inputs(
+                broken=frozenset(project.by_path[rel].name for rel, r in per_module.items() if r.broken),
+                uncounted={
+                    project.by_path[rel].name: frozenset(r.uncounted) for rel, r in per_module.items() if r.uncounted
+                },
+                store=store,
+                entry="graph" if owner else "graph-base",
+                fallback=None if owner else "graph",
+                missing=frozenset(name for r in per_module.values() for name in r.missing),
             )
+            shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:
         gc.unfreeze()
-    return Analysis(context, per_module, shared_key, tuple(shared), notes)
+    return Analysis(context, per_module, shared_key, tuple(shared), notes, declared)
+
+
+def _missing_imports(project: Project, name: str, facts: FileFacts) -> tuple[str, ...]:
+    """``graph.missing_imports`` of one module: kept with its result, for the graph's note."""
+    from arch_rules.graph import missing_imports  # here: only a run that checks some module loads the graph side
+
+    return tuple(sorted(missing_imports(project, name, facts)))
 
 
 def _exports_digest(facts: FileFacts) -> str:

@@ -12,8 +12,11 @@ the running interpreter's ``ast`` understands, which falls back to a libcst read
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from arch_rules.facts import deep
 from arch_rules.facts.noqa import noqa_comments
@@ -49,7 +52,7 @@ def extract_text(text: str) -> FileFacts:
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. null bytes
         return FileFacts(syntax_error=(1, 1, str(exc) or type(exc).__name__), noqa=noqa, lines=len(lines))
     try:
-        return _Reader(lines).read(tree, noqa)
+        return _reader(text, lines).read(tree, noqa)
     except RecursionError:  # a definition nested past the interpreter's limit: say so, check the rest
         return FileFacts(syntax_error=(1, 1, "nested too deeply to analyse"), noqa=noqa, lines=len(lines))
 
@@ -71,7 +74,7 @@ def _newer_syntax(text: str, lines: list[str], noqa: tuple[Noqa, ...]) -> FileFa
             return None
         if isinstance(parsed, tuple):  # a real error further down, past the newer syntax
             return FileFacts(syntax_error=parsed, noqa=noqa, lines=len(lines))
-        return _Reader(lines).read(parsed, noqa)
+        return _reader(text, lines).read(parsed, noqa)
 
     # libcst recurses once per nesting level (a 500-term sum is 500 levels): a deep stack, not a crash.
     try:
@@ -89,45 +92,90 @@ def _beyond_python_limits(exc: SyntaxError) -> bool:
 
 _TYPE_CHECKING_MODULES = ("typing", "typing_extensions")
 
-#: The nodes that hold statements in a list field besides statements themselves (``except``, ``case``).
-_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+#: The ``if`` tests above an import that may be ``TYPE_CHECKING`` (decided once every alias is known).
+_Tests = tuple[ast.expr, ...]
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_WITHS = (ast.With, ast.AsyncWith)
+_TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)  # 3.11+
 
 
-def _statement_children(node: ast.AST) -> list[ast.AST]:
-    """The statements directly inside ``node`` (its bodies, ``orelse``, handlers, cases), in source order."""
-    children: list[ast.AST] = []
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list) and value and isinstance(value[0], _STATEMENT_HOLDERS):
-            children.extend(value)
-    return children
+def _maybe_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``<name>.TYPE_CHECKING``, under whatever alias: the tests worth deciding later."""
+    kind = type(test)
+    return kind is ast.Name or (kind is ast.Attribute and test.attr == "TYPE_CHECKING")  # type: ignore[attr-defined]
+
+
+#: ``from importlib import import_module as x``: then any call of ``x`` may be a dynamic import.
+_IMPORT_MODULE_ALIAS = re.compile(r"\bimport_module\s+as\b")
+
+
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """The lines of a statement, its decorators included."""
+    decorators = getattr(node, "decorator_list", None)
+    start = min([node.lineno, *(d.lineno for d in decorators)]) if decorators else node.lineno
+    return start, node.end_lineno or node.lineno
+
+
+def _bodies(node: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists nested in a statement (function and class bodies too)."""
+    out = [getattr(node, block, None) or [] for block in ("body", "orelse", "finalbody")]
+    out += [handler.body for handler in getattr(node, "handlers", None) or []]
+    if isinstance(node, ast.Match):
+        out += [case.body for case in node.cases]
+    return [block for block in out if isinstance(block, list)]
+
+
+def _reader(text: str, lines: list[str]) -> _Reader:
+    """A reader that walks expressions only where the text can hold what they would show."""
+    return _Reader(lines, dynamic="__import__" in text or "import_module" in text, walrus=":=" in text)
 
 
 class _Reader:
-    """One walk over the ``ast`` collecting every fact; flags track TYPE_CHECKING and function scope."""
+    """One walk over the ``ast`` collecting every fact.
 
-    def __init__(self, lines: list[str]) -> None:
+    Whether an import sits under ``if TYPE_CHECKING:`` depends on the names the file binds to
+    ``TYPE_CHECKING`` and ``typing`` anywhere in it, and whether a call is a dynamic import on the names it
+    binds to ``importlib``: the walk notes both as it meets the imports, records each import with the
+    candidate ``if`` tests above it (and each candidate call in its place), and decides once the walk is
+    done. Only files whose text mentions ``__import__`` or ``import_module`` can hold a dynamic import;
+    for every other file the walk visits statements only (imports are statements, and statements nest
+    only in statement bodies), never the expressions that make up most of a tree.
+    """
+
+    def __init__(self, lines: list[str], *, dynamic: bool = True, walrus: bool = True) -> None:
         self.lines = lines
-        self.imports: list[ImportFact] = []
+        self.dynamic = dynamic
+        self.walrus = walrus
+        # (node, form, module, level, names, tc tests, local, package); form "call": a candidate call.
+        self.pending: list[tuple[Any, str, str, int, tuple[tuple[str, str | None], ...], _Tests, bool]] = []
         self.tc_names = {"TYPE_CHECKING"}
         self.tc_modules = set(_TYPE_CHECKING_MODULES)
         self.importlib_names: set[str] = set()  # aliases of the importlib module
         self.import_module_names: set[str] = set()  # aliases of importlib.import_module
         self.star = False
-        self.statements_only = False
+        #: Lines (sorted) that may hold a dynamic import call: statements spanning one are walked whole.
+        self.hot: list[int] = []
 
     def read(self, tree: ast.Module, noqa: tuple[Noqa, ...]) -> FileFacts:
-        # Two shortcuts that find the same facts (they cut the flake8 plugin's cost by more than half):
-        # aliases matter only where the text names TYPE_CHECKING or importlib; and a file that names no
-        # dynamic import can only import in statements, so expressions (most of the tree) are not walked.
-        if self._mentions("TYPE_CHECKING", "importlib", "import_module"):
-            self._aliases(tree)
-        self.statements_only = not self._mentions("__import__", "import_module")
-        self._walk(tree.body, type_checking=False, local=False)
-        bound, all_info = _TopLevel().read(tree.body)
+        if self.dynamic:
+            text = "\n".join(self.lines)
+            if _IMPORT_MODULE_ALIAS.search(text):
+                self._walk(tree.body, (), False)  # `import_module as x`: any call of x may import
+            else:
+                # Only the statements on whose lines `__import__` or `import_module` is written can hold a
+                # dynamic import: those are walked whole, the rest statement by statement.
+                self.hot = [
+                    i for i, line in enumerate(self.lines, 1) if "__import__" in line or "import_module" in line
+                ]
+                self._statements(tree.body, (), False)
+        else:
+            self._statements(tree.body, (), False)
+        imports = self._resolve()
+        bound, all_info = _TopLevel(self.walrus).read(tree.body)
         all_names, all_line, all_dynamic = all_info
         return FileFacts(
-            imports=tuple(self.imports),
+            imports=imports,
             has_docstring=ast.get_docstring(tree, clean=False) is not None,
             all_names=all_names,
             all_line=all_line,
@@ -139,27 +187,32 @@ class _Reader:
             lines=len(self.lines),
         )
 
-    def _mentions(self, *words: str) -> bool:
-        return any(word in line for line in self.lines for word in words)
+    # -- imports, and the aliases of TYPE_CHECKING and importlib they bind --------------------------------
 
-    # -- aliases of TYPE_CHECKING and importlib, anywhere in the file ---------------------------------
+    def _import(self, node: ast.Import, tests: _Tests, local: bool) -> None:
+        for alias in node.names:
+            name, asname = alias.name, alias.asname
+            if asname and name in _TYPE_CHECKING_MODULES:
+                self.tc_modules.add(asname)
+            if name == "importlib":
+                self.importlib_names.add(asname or "importlib")
+            elif not asname and name.startswith("importlib."):
+                self.importlib_names.add("importlib")  # `import importlib.util` binds importlib
+            self.pending.append((node, "import", name, 0, ((name, asname),), tests, local))
 
-    def _aliases(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name in _TYPE_CHECKING_MODULES and alias.asname:
-                        self.tc_modules.add(alias.asname)
-                    if alias.name == "importlib":
-                        self.importlib_names.add(alias.asname or "importlib")
-                    elif alias.name.startswith("importlib.") and not alias.asname:
-                        self.importlib_names.add("importlib")  # `import importlib.util` binds importlib
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                for alias in node.names:
-                    if node.module in _TYPE_CHECKING_MODULES and alias.name == "TYPE_CHECKING":
-                        self.tc_names.add(alias.asname or alias.name)
-                    if node.module == "importlib" and alias.name == "import_module":
-                        self.import_module_names.add(alias.asname or alias.name)
+    def _import_from(self, node: ast.ImportFrom, tests: _Tests, local: bool) -> None:
+        module = node.module or ""
+        level = node.level or 0
+        names = tuple((a.name, a.asname) for a in node.names)
+        if level == 0 and (module in _TYPE_CHECKING_MODULES or module == "importlib"):
+            for name, asname in names:
+                if name == "TYPE_CHECKING" and module != "importlib":
+                    self.tc_names.add(asname or name)
+                if name == "import_module" and module == "importlib":
+                    self.import_module_names.add(asname or name)
+        if not local and any(name == "*" for name, _ in names):
+            self.star = True
+        self.pending.append((node, "from", module, level, names, tests, local))
 
     def _is_type_checking(self, test: ast.expr) -> bool:
         if isinstance(test, ast.Name):
@@ -168,48 +221,111 @@ class _Reader:
             return isinstance(test.value, ast.Name) and test.value.id in self.tc_modules
         return False
 
-    # -- imports ---------------------------------------------------------------------------------------
+    def _resolve(self) -> tuple[ImportFact, ...]:
+        """The recorded imports as facts, in source order, now that every alias is known."""
+        out: list[ImportFact] = []
+        decided: dict[int, bool] = {}
+        for node, form, module, level, names, tests, local in self.pending:
+            type_checking = False
+            for test in tests:
+                known = decided.get(id(test))
+                if known is None:
+                    known = decided[id(test)] = self._is_type_checking(test)
+                if known:
+                    type_checking = True
+                    break
+            if form == "call":
+                self._dynamic(node, type_checking, local, out)
+            else:
+                out.append(self._fact(node, form, module, level, names, type_checking, local))
+        return tuple(out)
 
-    def _walk(self, body: list[ast.stmt], type_checking: bool, local: bool) -> None:
-        """Every import in ``body``, in source order. Iterative: a valid file can nest deeper than
-        Python's recursion limit (a long ``1 + 1 + ... + 1`` is a deep tree)."""
-        stack: list[tuple[ast.AST, bool, bool]] = [(node, type_checking, local) for node in reversed(body)]
+    def _statements(self, body: list[ast.stmt], tests: _Tests, local: bool) -> None:
+        """Every import in ``body``, in source order, visiting statements only (no dynamic imports possible).
+
+        Recursive over statement nesting only, which the parser limits to about a hundred levels."""
+        for node in body:
+            if self.hot and self._holds_call(node):
+                self._walk([node], tests, local)
+                continue
+            kind = type(node)
+            if kind is ast.Import:
+                self._import(node, tests, local)  # type: ignore[arg-type]
+            elif kind is ast.ImportFrom:
+                self._import_from(node, tests, local)  # type: ignore[arg-type]
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                self._statements(node.body, tests, True)  # type: ignore[attr-defined]
+            elif kind is ast.ClassDef:
+                self._statements(node.body, tests, local)  # type: ignore[attr-defined]
+            elif kind is ast.If:
+                test = node.test  # type: ignore[attr-defined]
+                inner = (*tests, test) if _maybe_type_checking(test) else tests
+                self._statements(node.body, inner, local)  # type: ignore[attr-defined]
+                self._statements(node.orelse, tests, local)  # type: ignore[attr-defined]
+            elif kind in _LOOPS:
+                self._statements(node.body, tests, local)  # type: ignore[attr-defined]
+                self._statements(node.orelse, tests, local)  # type: ignore[attr-defined]
+            elif kind in _WITHS:
+                self._statements(node.body, tests, local)  # type: ignore[attr-defined]
+            elif kind in _TRIES:
+                self._statements(node.body, tests, local)  # type: ignore[attr-defined]
+                for handler in node.handlers:  # type: ignore[attr-defined]
+                    self._statements(handler.body, tests, local)
+                self._statements(node.orelse, tests, local)  # type: ignore[attr-defined]
+                self._statements(node.finalbody, tests, local)  # type: ignore[attr-defined]
+            elif kind is ast.Match:
+                for case in node.cases:  # type: ignore[attr-defined]
+                    self._statements(case.body, tests, local)
+
+    def _holds_call(self, node: ast.stmt) -> bool:
+        """Whether a hot line falls in ``node`` outside the statements of its bodies (which the statement
+        walk visits one by one): in its expressions, decorators included."""
+        start, end = _span(node)
+        first = bisect.bisect_left(self.hot, start)
+        if first == len(self.hot) or self.hot[first] > end:
+            return False
+        inner = [child for block in _bodies(node) for child in block]
+        if not inner:
+            return True
+        for line in self.hot[first : bisect.bisect_right(self.hot, end)]:
+            if not any(_span(child)[0] <= line <= _span(child)[1] for child in inner):
+                return True
+        return False
+
+    def _walk(self, body: list[ast.stmt], tests: _Tests, local: bool) -> None:
+        """Every import in ``body``, in source order, expressions included (a file that may import
+        dynamically). Iterative: a valid file can nest deeper than Python's recursion limit (a long
+        ``1 + 1 + ... + 1`` is a deep tree)."""
+        stack: list[tuple[ast.AST, _Tests, bool]] = [(node, tests, local) for node in reversed(body)]
         while stack:
             node, tc, loc = stack.pop()
             stack.extend(reversed(self._visit(node, tc, loc)))
 
-    def _visit(self, node: ast.AST, type_checking: bool, local: bool) -> list[tuple[ast.AST, bool, bool]]:
+    def _visit(self, node: ast.AST, tests: _Tests, local: bool) -> list[tuple[ast.AST, _Tests, bool]]:
         """Record what ``node`` itself imports; return its children to visit, each with its flags."""
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                self._add(node, "import", alias.name, 0, ((alias.name, alias.asname),), type_checking, local)
+            self._import(node, tests, local)
             return []
         if isinstance(node, ast.ImportFrom):
-            if any(a.name == "*" for a in node.names) and not local:
-                self.star = True
-            names = tuple((a.name, a.asname) for a in node.names)
-            self._add(node, "from", node.module or "", node.level or 0, names, type_checking, local)
+            self._import_from(node, tests, local)
             return []
-        if isinstance(node, ast.If) and self._is_type_checking(node.test):
+        if isinstance(node, ast.If) and _maybe_type_checking(node.test):
+            inner = (*tests, node.test)
             return [
-                (node.test, type_checking, local),
-                *((child, True, local) for child in node.body),
-                *((child, type_checking, local) for child in node.orelse),
+                (node.test, tests, local),
+                *((child, inner, local) for child in node.body),
+                *((child, tests, local) for child in node.orelse),
             ]
-        if self.statements_only:
-            # Expressions hold no statements: only the statement lists of ``node`` can hold an import.
-            inside = local or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            return [(child, type_checking, inside) for child in _statement_children(node)]
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             # Decorators, defaults and annotations run when the function is defined; the body when it is called.
             body = node.body if isinstance(node.body, list) else [node.body]
-            inner = {id(part) for part in body}
-            return [(child, type_checking, local or id(child) in inner) for child in ast.iter_child_nodes(node)]
-        if isinstance(node, ast.Call):
-            self._dynamic(node, type_checking, local)
-        return [(child, type_checking, local) for child in ast.iter_child_nodes(node)]
+            inner_ids = {id(part) for part in body}
+            return [(child, tests, local or id(child) in inner_ids) for child in ast.iter_child_nodes(node)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+            self.pending.append((node, "call", "", 0, (), tests, local))
+        return [(child, tests, local) for child in ast.iter_child_nodes(node)]
 
-    def _dynamic(self, node: ast.Call, type_checking: bool, local: bool) -> None:
+    def _dynamic(self, node: ast.Call, type_checking: bool, local: bool, out: list[ImportFact]) -> None:
         func = node.func
         is_dynamic = (
             isinstance(func, ast.Name) and (func.id == "__import__" or func.id in self.import_module_names)
@@ -243,9 +359,9 @@ class _Reader:
         named_package = package not in (None, "__package__")
         if not _is_module_name(name.lstrip(".")) or (named_package and not _is_module_name(package)):
             return  # not a module name (a template, a path, control characters): nothing to check or echo
-        self._add(node, "dynamic", name.lstrip("."), level, (), type_checking, local, package)
+        out.append(self._fact(node, "dynamic", name.lstrip("."), level, (), type_checking, local, package))
 
-    def _add(
+    def _fact(
         self,
         node: ast.stmt | ast.expr,
         form: str,
@@ -255,24 +371,22 @@ class _Reader:
         type_checking: bool,
         local: bool,
         package: str | None = None,
-    ) -> None:
+    ) -> ImportFact:
         end = getattr(node, "end_lineno", None) or node.lineno
         end_offset = getattr(node, "end_col_offset", None)
-        self.imports.append(
-            ImportFact(
-                line=node.lineno,
-                column=self._characters(node.lineno, node.col_offset) + 1,
-                end_line=end,
-                end_column=self._characters(end, end_offset) if end_offset is not None else 0,
-                form=form,
-                module=module,
-                level=level,
-                names=names,
-                type_checking=type_checking,
-                local=local,
-                package=package,
-                snippet=snippet_of(self.lines, node.lineno, end),
-            )
+        return ImportFact(
+            line=node.lineno,
+            column=self._characters(node.lineno, node.col_offset) + 1,
+            end_line=end,
+            end_column=self._characters(end, end_offset) if end_offset is not None else 0,
+            form=form,
+            module=module,
+            level=level,
+            names=names,
+            type_checking=type_checking,
+            local=local,
+            package=package,
+            snippet=snippet_of(self.lines, node.lineno, end),
         )
 
     def _characters(self, line: int, offset: int) -> int:
@@ -331,7 +445,8 @@ class _TopLevel:
     branch may run.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, walrus: bool = True) -> None:
+        self.walrus = walrus  # False: the text has no `:=`, so no statement needs searching for one
         self.bound: set[str] = set()
         self.names: list[tuple[str, int]] | None = None
         self.line = 0
@@ -350,7 +465,7 @@ class _TopLevel:
 
     def _statements(self, nodes: list[ast.stmt], nested: bool) -> None:
         for node in nodes:
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if self.walrus and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self._walrus(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self.bound.add(node.name)
@@ -566,4 +681,4 @@ def extract_tree(tree: ast.Module, lines: list[str]) -> FileFacts:
     """
     stripped = [line.rstrip("\r\n") for line in lines]
     noqa = noqa_comments(stripped) if any("noqa" in line.lower() for line in stripped) else ()
-    return _Reader(stripped).read(tree, noqa)
+    return _reader("\n".join(stripped), stripped).read(tree, noqa)

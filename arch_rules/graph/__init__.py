@@ -7,20 +7,25 @@ the analysed code.
 
 from __future__ import annotations
 
-from arch_rules.graph.build import GRAPH_CACHE, build_graph
+from arch_rules.graph.build import build_graph
 from arch_rules.graph.chains import Search, chain_text
+from arch_rules.graph.kept import Inputs, Store, inputs_from_facts
 from arch_rules.graph.run import Violation, configure_import_linter, run_contract, violations
+from arch_rules.graph.sites import missing_imports
 from arch_rules.graph.translate import GraphContract, Translation, render_toml, translate, variants
 
 __all__ = [
-    "GRAPH_CACHE",
     "GraphContract",
+    "Inputs",
+    "Store",
     "Search",
     "Translation",
     "Violation",
     "build_graph",
     "chain_text",
     "configure_import_linter",
+    "inputs_from_facts",
+    "missing_imports",
     "render_toml",
     "run_contract",
     "translate",

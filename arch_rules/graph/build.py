@@ -1,4 +1,4 @@
-"""The project's import graph, built once per run with grimp from the project's own files.
+"""The project's import graph, built once per run with grimp's scanner from the project's own files.
 
 How the graph finds the project's packages: grimp looks packages up with ``importlib.util.find_spec``,
 which would answer from ``sys.modules`` or from an installed copy of a same-named package. While building,
@@ -6,64 +6,55 @@ arch-rules gives grimp a package finder bound to the configured source roots (``
 with an explicit path: no ``sys.modules``, no ``sys.path``), and a module finder that scans only the
 modules of the project that parse. Nothing is imported or run, and ``sys.path`` is never touched.
 
-grimp's cache is not safe for concurrent writers, so the build holds an exclusive ``fcntl`` lock on
-``<cache_dir>/grimp.lock``; where there is no ``fcntl`` (Windows) or the folder cannot be written, the
-graph is built without a cache.
+Each module's scanned imports are kept between runs (arch_rules/graph/kept.py), so the run after an edit
+re-scans only the files whose content changed; grimp's own cache is not used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import importlib.machinery
 import os
-import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from arch_rules.errors import ArchRulesError, ConfigError, InternalError
+from arch_rules.graph.kept import ENTRY, Inputs, inputs_from_facts, layout_key, scan
 from arch_rules.graph.translate import Translation
 from arch_rules.model.project import Project
-
-#: Subfolder of the project's cache folder that holds grimp's cache.
-GRAPH_CACHE = "grimp"
 
 _GRIMP_SETTINGS_LOCK = threading.Lock()
 
 
 def build_graph(
-    project: Project, translation: Translation, *, cache: bool = True, prune: bool = True
+    project: Project, translation: Translation, *, cache: bool = True, inputs: Inputs | None = None
 ) -> tuple[Any, list[str]]:
-    """The project's import graph, built once; plus notes (files left out, an empty graph)."""
+    """The project's import graph, built once; plus notes (files left out, an empty graph).
+
+    ``inputs`` says which modules do not parse and which imports are not counted, and where the graph of
+    the last run is kept; without it they are read from every module's facts and nothing is kept.
+    """
     try:
-        import grimp
         from grimp.exceptions import SourceSyntaxError
     except ImportError as exc:  # pragma: no cover - a dependency
         raise InternalError(f"grimp is not installed ({exc}); reinstall arch-rules") from None
+    if inputs is None:
+        inputs = inputs_from_facts(project)
+    store = inputs.store if cache else None
     notes: list[str] = []
-    broken = {name for name, facts in project.facts.items() if facts.syntax_error is not None}
+    broken = set(inputs.broken)
     by_file = {os.path.normcase(os.path.abspath(m.path)): name for name, m in project.modules.items()}
     graph = None
     vanished: set[str] = set()
     for _attempt in range(len(project.modules) + 1):
         keep = {name for name in project.modules if name not in broken}
         try:
-            options = (f"external={translation.include_external}", f"tc={translation.exclude_type_checking}")
-            with (
-                _graph_cache(project, cache, options, prune) as cache_dir,
-                _project_finders(project, keep.__contains__),
-                _rust_panics_quiet(),
-            ):
-                graph = grimp.build_graph(
-                    *project.root_packages,
-                    include_external_packages=translation.include_external,
-                    exclude_type_checking_imports=translation.exclude_type_checking,
-                    cache_dir=cache_dir,
-                )
+            with _project_finders(project, keep.__contains__), _rust_panics_quiet():
+                graph = _scan_project(project, translation, store, keep, inputs)
             break
         except SourceSyntaxError as exc:
             # grimp's parser refused a file ours read (or the engine gave no facts): leave it out too.
@@ -94,7 +85,7 @@ def build_graph(
     for name in project.all_names():
         if name not in graph.modules:
             graph.add_module(name)  # a file left out still exists: contracts naming it stay valid
-    _drop_uncounted_imports(project, graph)
+    _drop_uncounted_imports(graph, inputs.uncounted)
     if vanished:
         notes.append(
             f"graph: {len(vanished)} file{'s' if len(vanished) != 1 else ''} changed or removed during the run "
@@ -155,51 +146,35 @@ def _rust_panics_quiet() -> Iterator[None]:
         capture.close()
 
 
-@contextlib.contextmanager
-def _graph_cache(
-    project: Project, enabled: bool, options: tuple[str, ...] = (), prune: bool = True
-) -> Iterator[str | None]:
-    """grimp's cache folder, held under an exclusive lock so concurrent runs never write it at once."""
-    if not enabled:
-        yield None
-        return
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock to be had, so no shared cache
-        yield None
-        return
-    from arch_rules.model import cachedir
+def _scan_project(project: Project, translation: Translation, store: Any, keep: set[str], inputs: Inputs) -> Any:
+    """grimp's build (find the packages, scan the files, assemble), with each module's scan kept between
+    runs. Inside ``_project_finders``. The folder walk is kept only for the working tree's own entry (another
+    tree, the base of ``check --since``, is not on disk)."""
+    from grimp.application.config import settings
+    from grimp.application.usecases import _find_packages
 
-    config = project.config
-    base = cachedir.prepare(config.root, config.cache_dir, config.display_path, "cache_dir" in config.raw)
-    if base is None:
-        yield None  # a read-only checkout still checks; it just does not remember
-        return
-    try:
-        # Never through a link: a planted grimp.lock -> elsewhere must not make arch-rules create a file there.
-        fd = os.open(base / f"{GRAPH_CACHE}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
-        handle = os.fdopen(fd, "a+b")  # noqa: SIM115 - held across the yield
-    except OSError:
-        yield None
-        return
-    # grimp resolves `from a import b` against the module set when it scans a file, and reuses that
-    # scan while the file is unchanged: a new or removed module elsewhere would leave it stale. So each
-    # module set (and graph option) has a cache folder of its own; only the current one is kept.
-    shape = "\0".join([*sorted(project.modules), "|", *sorted(project.namespaces), "|", *options])
-    folder = f"{GRAPH_CACHE}-{hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()}"
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        for old in base.glob(f"{GRAPH_CACHE}-*") if prune else ():
-            if old.name != folder and old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old, ignore_errors=True)  # only ever inside arch-rules' own, marked folder
-        if (base / folder).is_symlink():
-            yield None  # a planted link: grimp would write wherever it points
-        else:
-            yield str(base / folder)
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-        handle.close()
+    def find() -> set[Any]:
+        return _find_packages(file_system=settings.FILE_SYSTEM, package_names=list(project.root_packages))
+
+    return scan(
+        find,
+        include_external=translation.include_external,
+        exclude_type_checking=translation.exclude_type_checking,
+        store=store,
+        entry=inputs.entry,
+        fallback=inputs.fallback,
+        layout=layout_key(project, keep) if store is not None and inputs.entry == ENTRY else None,
+        versions=_versions_by_name(project),
+    )
+
+
+def _versions_by_name(project: Project) -> dict[str, float]:
+    """The "mtime" grimp sees for each module (``_Tolerant``), by module name."""
+    return {
+        name: float(int(project.hashes[module.relpath][:12], 16))
+        for name, module in project.modules.items()
+        if not project.hashes.get(module.relpath, "unreadable:").startswith("unreadable:")
+    }
 
 
 @contextlib.contextmanager
@@ -257,9 +232,10 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
 class _Tolerant:
     """grimp's file system, with two changes.
 
-    - grimp's cache trusts a file's mtime; ours keys on content. The "mtime" grimp sees for a module of
-      the project is a number made from its content hash, so grimp re-reads exactly the files whose
-      content changed (an edit that keeps the mtime, a checkout restoring an older file).
+    - The "mtime" grimp sees for a module of the project is a number made from its content hash: the
+      kept graph (arch_rules/graph/kept.py) reuses a module's scan while that number is unchanged, so
+      exactly the files whose content changed are scanned again (an edit that keeps the mtime, a
+      checkout restoring an older file).
     - A file it cannot stat (a dangling link) does not stop the walk: it is not a module of the project,
       and the module filter drops it before anything reads it.
     - The walk does not follow folder links (see ``walk``).
@@ -287,10 +263,9 @@ class _Tolerant:
         return getattr(self._inner, name)
 
 
-def _drop_uncounted_imports(project: Project, graph: Any) -> None:
+def _drop_uncounted_imports(graph: Any, uncounted: Mapping[str, frozenset[int]]) -> None:
     """Imports the configuration does not count (``local_imports = "ignore"``) leave the graph too."""
-    for name, facts in project.facts.items():
-        lines = {fact.line for fact in facts.imports if not fact.dynamic and not project.counts(fact)}
+    for name, lines in sorted(uncounted.items()):
         if not lines or name not in graph.modules:
             continue
         for imported in sorted(graph.find_modules_directly_imported_by(name)):

@@ -20,6 +20,7 @@ from arch_rules.errors import ConfigError, InternalError
 from arch_rules.graph.build import build_graph
 from arch_rules.graph.chains import Link, Search, chain_links, chain_text, located
 from arch_rules.graph.cycles import cycle_violations
+from arch_rules.graph.kept import Inputs
 from arch_rules.graph.sites import at_every_statement, left_out_note
 from arch_rules.graph.translate import GraphContract, translate
 from arch_rules.model.findings import ChainLink
@@ -65,19 +66,19 @@ class Violation:
 
 
 def violations(
-    project: Project, *, cache: bool = True, notes: list[str] | None = None, prune: bool = True
+    project: Project, *, cache: bool = True, notes: list[str] | None = None, inputs: Inputs | None = None
 ) -> list[Violation]:
     """Every broken contract of the whole project; ``notes`` (when given) receives one-line notes.
-    ``prune=False``: leave grimp's cache folders of other module sets alone (the base of ``check --since``)."""
+    ``inputs``: what the graph needs of the facts, and where it is kept (arch_rules/graph/kept.py)."""
     translation = translate(project)
     if notes is not None:
         notes.extend(f"graph: {note}" for note in translation.notes)
-        left_out = left_out_note(project)
+        left_out = left_out_note(project, inputs.missing if inputs is not None else None)
         if left_out:
             notes.append(left_out)
     if not translation.contracts:
         return []
-    graph, graph_notes = build_graph(project, translation, cache=cache, prune=prune)
+    graph, graph_notes = build_graph(project, translation, cache=cache, inputs=inputs)
     if notes is not None:
         notes.extend(graph_notes)
     configure_import_linter()

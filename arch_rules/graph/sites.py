@@ -15,9 +15,9 @@ Decisions, documented in docs/configuration.md ("Chains, cycles and # noqa"):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from arch_rules.model.messages import enumerate_capped
 from arch_rules.model.project import Project
@@ -49,26 +49,32 @@ def at_every_statement(project: Project, violation: Violation) -> Iterator[Viola
         )
 
 
-def left_out_modules(project: Project) -> list[str]:
+def left_out_modules(project: Project, missing: Iterable[str] | None = None) -> list[str]:
     """First-party modules the project's code imports that exist on disk but are not modules of the project
-    (excluded or gitignored): the graph cannot follow imports through them."""
+    (excluded or gitignored): the graph cannot follow imports through them. ``missing``: the union of
+    every module's ``missing_imports`` (the engine keeps them per module); None: read every module's facts."""
+    if missing is None:
+        names: set[str] = set()
+        for name, facts in project.facts.items():
+            names |= missing_imports(project, name, facts)
+        missing = names
     roots = [project.root / r for r in project.config.source_roots]
+    return sorted(candidate for candidate in set(missing) if _on_disk(roots, candidate))
+
+
+def missing_imports(project: Project, name: str, facts: Any) -> set[str]:
+    """The first-party names one module's counted imports may refer to that are not modules of the project."""
     found: set[str] = set()
-    checked: set[str] = set()
-    for name, facts in project.facts.items():
-        for fact in facts.imports:
-            if fact.dynamic or not project.counts(fact):
+    for fact in facts.imports:
+        if fact.dynamic or not project.counts(fact):
+            continue
+        for target in project.targets(name, fact):
+            if not target.first_party:
                 continue
-            for target in project.targets(name, fact):
-                if not target.first_party:
-                    continue
-                for candidate in (target.module, *(f"{target.module}.{n}" for n in target.names if n != "*")):
-                    if candidate in checked:
-                        continue
-                    checked.add(candidate)
-                    if not project.exists(candidate) and _on_disk(roots, candidate):
-                        found.add(candidate)
-    return sorted(found)
+            for candidate in (target.module, *(f"{target.module}.{n}" for n in target.names if n != "*")):
+                if candidate not in found and not project.exists(candidate):
+                    found.add(candidate)
+    return found
 
 
 def _on_disk(roots: list[Path], name: str) -> bool:
@@ -80,9 +86,9 @@ def _on_disk(roots: list[Path], name: str) -> bool:
     return False
 
 
-def left_out_note(project: Project) -> str | None:
+def left_out_note(project: Project, missing: Iterable[str] | None = None) -> str | None:
     """The run's note naming the modules ``left_out_modules`` finds, or None."""
-    modules = left_out_modules(project)
+    modules = left_out_modules(project, missing)
     if not modules:
         return None
     count = len(modules)

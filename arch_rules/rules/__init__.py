@@ -4,7 +4,15 @@ a rule is, ``registry`` lists them and runs them, ``examples`` holds what the ru
 
 from __future__ import annotations
 
-from arch_rules.rules.registry import all_rules, check_graph, check_module, check_project, codes, suppression_rules
+from arch_rules.rules.registry import (
+    all_rules,
+    check_graph,
+    check_module,
+    check_project,
+    codes,
+    module_parts,
+    suppression_rules,
+)
 from arch_rules.rules.rule import Example, Rule
 
 __all__ = [
@@ -15,5 +23,6 @@ __all__ = [
     "check_module",
     "check_project",
     "codes",
+    "module_parts",
     "suppression_rules",
 ]

@@ -47,6 +47,7 @@ from arch_rules.rules.suppression.arc404_unused_suppression import UnusedSuppres
 
 if TYPE_CHECKING:
     from arch_rules.facts import FileFacts
+    from arch_rules.graph import Inputs
     from arch_rules.model.project import Module, Project
 
 RULES: tuple[Rule, ...] = (
@@ -82,6 +83,7 @@ RULES: tuple[Rule, ...] = (
     BannedApi(),
     DeprecatedAcrossTeams(),
 )
+
 
 def all_rules() -> dict[str, Rule]:
     """Every rule by code, sorted."""
@@ -121,20 +123,44 @@ def check_module(project: Project, module: Module, facts: FileFacts) -> list[Fin
     return found
 
 
-def check_project(project: Project) -> list[Finding]:
-    """The declaration against the whole project (ARC001, ARC004): findings located in pyproject.toml."""
-    return [finding for rule in RULES if isinstance(rule, ProjectRule) for finding in rule.check_project(project)]
+def check_project(
+    project: Project, *, imports: bool | None = None, parts: dict[str, frozenset[str]] | None = None
+) -> list[Finding]:
+    """The declaration against the whole project (ARC001, ARC004): findings located in pyproject.toml.
+
+    ``imports``: None runs every project rule; False only those that read the declaration and the module
+    set (the engine keeps their findings while those are unchanged); True only those that read imports.
+    ``parts``: by rule code, the union of every module's ``module_part`` (else the rules read the facts).
+    """
+    return [
+        finding
+        for rule in RULES
+        if isinstance(rule, ProjectRule) and imports in (None, rule.reads_imports)
+        for finding in rule.check_project(project, None if parts is None else parts.get(rule.code, frozenset()))
+    ]
+
+
+def module_parts(project: Project, name: str, facts: FileFacts) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each import-reading project rule's part of one module, by code, the empty ones left out: kept with
+    the module's findings (as plain tuples: cheap to keep for 10,000 modules)."""
+    parts = []
+    for rule in RULES:
+        if isinstance(rule, ProjectRule) and rule.reads_imports:
+            part = rule.module_part(project, name, facts)
+            if part:
+                parts.append((rule.code, tuple(sorted(part))))
+    return tuple(parts)
 
 
 def check_graph(
-    project: Project, *, cache: bool = True, notes: list[str] | None = None, prune: bool = True
+    project: Project, *, cache: bool = True, notes: list[str] | None = None, inputs: Inputs | None = None
 ) -> list[Finding]:
     """The graph rules: the contracts run once on the project's import graph, each broken one worded by
-    the rule of its contract type."""
+    the rule of its contract type. ``inputs``: arch_rules/graph/kept.py."""
     from arch_rules.graph import violations  # here: a run without the graph never loads import-linter
 
     by_type = {rule.contract_type: rule for rule in RULES if isinstance(rule, GraphRule)}
-    broken = violations(project, cache=cache, notes=notes, prune=prune)
+    broken = violations(project, cache=cache, notes=notes, inputs=inputs)
     found = {by_type[v.contract.type].finding(project, v) for v in broken}
     return sorted(found, key=Finding.sort_key)
 

@@ -10,7 +10,9 @@ A rule takes part in a run through one hook, chosen by its base class:
 - ``ModuleRule.check(context)``: one module, its facts and the project model (ARC002, ARC3xx, ...).
 - ``ImportRule.check_import(context, fact, target)``: one import of one module (ARC1xx); the imports of a
   module are walked once for every such rule.
-- ``ProjectRule.check_project(project)``: the declaration against the whole project (ARC001, ARC004).
+- ``ProjectRule.check_project(project, parts)``: the declaration against the whole project (ARC001,
+  ARC004). A rule that reads imports (``reads_imports``) says what each module contributes in
+  ``module_part``; the engine keeps that with the module's findings and hands the union in ``parts``.
 - ``GraphRule.finding(project, violation)``: one broken import-linter contract of its ``contract_type``,
   from the one graph the run builds (ARC2xx).
 - ``SuppressionRule.check_noqa(path, comment, hidden)``: one ``# noqa`` comment and what it hid (ARC403).
@@ -141,8 +143,17 @@ class ProjectRule(Rule):
     """A rule about the declaration against the whole project, located in pyproject.toml."""
 
     engine: ClassVar[str] = "config"
+    #: False: the findings depend on the declaration and the set of modules only, so the engine keeps them
+    #: while those are unchanged. True: they depend on the imports too, read through ``module_part``.
+    reads_imports: ClassVar[bool] = False
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
+    def module_part(self, project: Project, name: str, facts: FileFacts) -> frozenset[str]:
+        """What one module contributes (``reads_imports`` rules): the engine keeps it with the module's
+        findings, so the run after an edit hands ``check_project`` the union instead of every module's facts."""
+        return frozenset()
+
+    def check_project(self, project: Project, parts: frozenset[str] | None = None) -> Iterable[Finding]:
+        """The findings; ``parts`` is the union of every module's ``module_part`` (None: read the facts)."""
         raise NotImplementedError
 
 

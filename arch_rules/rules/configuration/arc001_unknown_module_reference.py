@@ -76,7 +76,7 @@ class UnknownModuleReference(ProjectRule):
         "marks it optional. The finding is located at the line of pyproject.toml that holds the pattern."
     )
 
-    def check_project(self, project: Project) -> Iterator[Finding]:
+    def check_project(self, project: Project, parts: frozenset[str] | None = None) -> Iterator[Finding]:
         config = project.config
 
         def unknown(key: str, text: str, covers: bool = True, team: Team | None = None) -> Finding | None:

@@ -12,6 +12,8 @@ from arch_rules.rules.examples import example
 from arch_rules.rules.rule import ProjectRule
 
 if TYPE_CHECKING:
+    from arch_rules.facts import FileFacts
+    from arch_rules.model.config import IgnoredImport
     from arch_rules.model.project import Project
 
 
@@ -95,8 +97,14 @@ class UnusedIgnore(ProjectRule):
         "of pyproject.toml that holds the entry."
     )
 
-    def check_project(self, project: Project) -> Iterator[Finding]:
-        used = _used(project)
+    reads_imports = True
+
+    def module_part(self, project: Project, name: str, facts: FileFacts) -> frozenset[str]:
+        """The keys of the ``ignore_imports`` entries this module's imports use."""
+        return frozenset(_used_by(project, project.config.ignored_imports(), name, facts, set()))
+
+    def check_project(self, project: Project, parts: frozenset[str] | None = None) -> Iterator[Finding]:
+        used = _used(project) if parts is None else parts
         for exception in project.config.ignored_imports():
             if missing_side(project, exception) is not None or exception.key in used:
                 continue  # an entry naming no module is ARC001's
@@ -117,16 +125,24 @@ def _used(project: Project) -> set[str]:
         return set()
     used: set[str] = set()
     for name, facts in project.facts.items():
-        for fact in facts.imports:
-            if not project.counts(fact):
-                continue
-            for target in project.targets(name, fact):
-                candidates = [target.module]
-                if not target.first_party:
-                    candidates += [f"{target.module}.{n}" for n in target.names]
-                for entry in entries:
-                    if entry.key in used:
-                        continue
-                    if any(import_matches(entry, name, c, target.first_party) for c in candidates):
-                        used.add(entry.key)
+        _used_by(project, entries, name, facts, used)
+    return used
+
+
+def _used_by(project: Project, entries: list[IgnoredImport], name: str, facts: FileFacts, used: set[str]) -> set[str]:
+    """``used``, with the keys of the entries that one module's imports match added."""
+    if not entries:
+        return used
+    for fact in facts.imports:
+        if not project.counts(fact):
+            continue
+        for target in project.targets(name, fact):
+            candidates = [target.module]
+            if not target.first_party:
+                candidates += [f"{target.module}.{n}" for n in target.names]
+            for entry in entries:
+                if entry.key in used:
+                    continue
+                if any(import_matches(entry, name, c, target.first_party) for c in candidates):
+                    used.add(entry.key)
     return used

@@ -62,7 +62,7 @@ class ModuleOutsideExhaustiveLayers(ProjectRule):
         "stack's first `order` entry in pyproject.toml. The check needs no import graph."
     )
 
-    def check_project(self, project: Project) -> Iterator[Finding]:
+    def check_project(self, project: Project, parts: frozenset[str] | None = None) -> Iterator[Finding]:
         for stack in project.config.layers:
             if not stack.exhaustive or not stack.levels:
                 continue
