@@ -5,8 +5,10 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,14 +199,25 @@ def _valid_result(state: Any) -> bool:
     """A cached result of this layout with every field of the expected type (else it is a miss)."""
     if not isinstance(state, dict) or state.get("format") != _RESULT_FORMAT:
         return False
+    modules = state.get("modules")
+    if not isinstance(modules, dict):
+        return False
     return (
         isinstance(state.get("key"), str)
         and conforms(state.get("context"), str)
         and conforms(state.get("shared_key"), str)
         and conforms(state.get("notes"), list[str])
         and conforms(state.get("shared"), tuple[Finding, ...])
-        and conforms(state.get("modules"), dict[str, tuple[str, str, str, tuple[Noqa, ...], tuple[Finding, ...]]])
+        and all(conforms(rel, str) and conforms(values, _module_result_shape()) for rel, values in modules.items())
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _module_result_shape() -> Any:
+    """A cached ``ModuleResult`` as the state keeps it: the tuple of its fields' values, typed field by field
+    (derived from the class, so a field added there is checked here too)."""
+    hints = typing.get_type_hints(ModuleResult)
+    return tuple.__class_getitem__(tuple(hints[f.name] for f in dataclasses.fields(ModuleResult)))
 
 
 def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str, str], namespaces: set[str]) -> str:
