@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import arch_rules
+from arch_rules.testing import write_project
 
 #: The folder holding the arch_rules package under test (the subprocess must import this one).
 SOURCE = str(Path(arch_rules.__file__).resolve().parent.parent)
@@ -41,13 +42,7 @@ FILES = {
 
 
 def make_project(root: Path, config: str = CONFIG, files: dict[str, str] | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(config, encoding="utf-8")
-    for rel, text in (FILES if files is None else files).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+    return write_project(root, FILES if files is None else files, config)
 
 
 def run_cli(

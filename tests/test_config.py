@@ -11,6 +11,7 @@ import pytest
 
 from arch_rules.adapters.cli import main
 from arch_rules.model.config import load
+from arch_rules.testing import write_project
 
 PACKAGE = {
     "src/shop/__init__.py": '"""Shop."""\n',
@@ -22,10 +23,7 @@ PACKAGE = {
 
 def make(tmp_path: Path, table: str, files: dict[str, str] | None = None) -> Path:
     (tmp_path / "pyproject.toml").write_text(textwrap.dedent(table), encoding="utf-8")
-    for rel, text in (files if files is not None else PACKAGE).items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_project(tmp_path, (files if files is not None else PACKAGE))
     return tmp_path
 
 

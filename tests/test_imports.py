@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import arch_rules
+from arch_rules.testing import write_project
 
 CONFIG = """\
 [tool.arch_rules]
@@ -33,10 +34,7 @@ def findings(
     tmp_path: Path, source: str, tc: str = "check", local: str = "check", dyn: str = "check"
 ) -> set[tuple[int, str]]:
     (tmp_path / "pyproject.toml").write_text(CONFIG.format(tc=tc, local=local, dyn=dyn))
-    for rel, text in {**HIGH, "src/app/low/mod.py": textwrap.dedent(source)}.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_project(tmp_path, {**HIGH, "src/app/low/mod.py": textwrap.dedent(source)})
     report = arch_rules.check(tmp_path, cache=False, graph=False)
     return {(f.line, f.imported or "") for f in report.findings if f.code == "ARC104"}
 
@@ -147,10 +145,7 @@ def test_third_party_exception_compares_top_level_packages(tmp_path: Path) -> No
         '[tool.arch_rules]\nsource_roots = ["src"]\n[[tool.arch_rules.forbid]]\nfrom = ["app.low"]\n'
         'import = ["django"]\nignore_imports = ["app.low.mod -> django.db"]\n'
     )
-    for rel, text in {**HIGH, "src/app/low/mod.py": "import django.db.models\nimport django.http\n"}.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_project(tmp_path, {**HIGH, "src/app/low/mod.py": "import django.db.models\nimport django.http\n"})
     # Both engines read the exception as "app.low.mod -> django": no ARC104, no ARC004.
     report = arch_rules.check(tmp_path, cache=False)
     assert [f.code for f in report.findings] == []

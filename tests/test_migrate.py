@@ -15,6 +15,7 @@ import pytest
 
 from arch_rules.adapters import migrate
 from arch_rules.errors import UsageError
+from arch_rules.testing import write_project
 from tests.tools import script
 
 if sys.version_info >= (3, 11):
@@ -27,10 +28,7 @@ LINT_IMPORTS = script("lint-imports")
 
 
 def translated(tmp_path: Path, files: dict[str, str]) -> tuple[dict, migrate.Migration]:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_project(tmp_path, files)
     result = migrate.translate(migrate.find(tmp_path), tmp_path)
     return tomllib.loads(result.table)["tool"]["arch_rules"], result
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from arch_rules.testing import write_project
+
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 
@@ -50,10 +52,7 @@ def git(cwd: Path, *args: str) -> str:
 
 def scratch_repo(root: Path, files: dict[str, str]) -> Path:
     root.mkdir(parents=True)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_project(root, files)
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "start")

@@ -20,6 +20,7 @@ from arch_rules.engine import store
 from arch_rules.engine.gitbase import discover_paths
 from arch_rules.model.config import load
 from arch_rules.model.project import discover
+from arch_rules.testing import write_project
 
 CENTRAL = """\
 [tool.arch_rules]
@@ -104,10 +105,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_project(root, files)
 
 
 def repository(root: Path, team_files: bool = False, change: bool = True) -> Path:

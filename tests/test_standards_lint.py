@@ -20,6 +20,7 @@ from arch_rules.rules.lintrule import Context, Invalid, LintRule, Valid
 from arch_rules.rules.standards.arc501_banned_api import BannedApi, applies
 from arch_rules.rules.standards.arc502_deprecated_across_teams import DeprecatedAcrossTeams
 from arch_rules.rules.standards.deprecations import Deprecation, declared
+from arch_rules.testing import write_project
 
 DOMAIN = Context("shop.orders.domain.pricing", "src/shop/orders/domain/pricing.py", "orders", "#orders-eng")
 PURE = Standard(
@@ -251,10 +252,7 @@ def project(tmp_path: Path, plugins: list[str], files: dict[str, str]) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
     table = f'[tool.arch_rules]\nsource_roots = ["src"]\nplugins = {plugins!r}\n'.replace("'", '"')
     (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_project(tmp_path, files)
     return tmp_path / "pyproject.toml"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from arch_rules.adapters.cli import main
+from arch_rules.testing import write_project
 
 CONFIG = """\
 [tool.arch_rules]
@@ -34,10 +35,7 @@ def make(root: Path, config: str = CONFIG, extra: dict[str, str] | None = None) 
         "src/shop/orders/arch-team.toml": ORDERS,
         **(extra or {}),
     }
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_project(root, files)
     return root
 
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from arch_rules.model.declaration import Standard
 from arch_rules.rules.examples import example
-from arch_rules.rules.lintrule import Context, LintRule, dotted_only
+from arch_rules.rules.lintrule import Context, dotted_only
 from arch_rules.rules.rule import because_clause
+from arch_rules.rules.standards.uses import UseRule
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -53,7 +54,7 @@ def words(standards: Sequence[Standard]) -> set[bytes]:
     return {ban.rsplit(".", 1)[-1].encode() for standard in standards for ban in standard.bans}
 
 
-class BannedApi(LintRule):
+class BannedApi(UseRule):
     """The record of ARC501 and, given the standards that cover a file, its visitor."""
 
     code = "ARC501"
@@ -124,52 +125,20 @@ class BannedApi(LintRule):
         for standard in standards:
             for ban in standard.bans:
                 self._bans.setdefault(ban, standard)
-        #: The reported node we are inside: its inner names are the same use, not another one.
-        self._covering: cst.CSTNode | None = None
-        self._imports = 0
 
-    # Import statements bind names; using them is what counts.
-    def visit_Import(self, node: cst.Import) -> None:
-        self._imports += 1
-
-    def leave_Import(self, original_node: cst.Import) -> None:
-        self._imports -= 1
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._imports += 1
-
-    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
-        self._imports -= 1
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def leave_Attribute(self, original_node: cst.Attribute) -> None:
-        if self._covering is original_node:
-            self._covering = None
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
-    def leave_Name(self, original_node: cst.Name) -> None:
-        if self._covering is original_node:
-            self._covering = None
-
-    def _check(self, node: cst.Name | cst.Attribute) -> None:
-        if self._covering is not None or self._imports:
-            return
+    def use(self, node: cst.Name | cst.Attribute) -> bool:
         names = self.qualified_names(node)
         if not names:
-            return
+            return False
         # Every name the node may stand for must be banned: a binding that may shadow it is not a use.
         hits = [self._banned(name) for name in names]
         if not all(hits):
-            return
+            return False
         used, ban, standard = sorted(hit for hit in hits if hit)[0]
         if not dotted_only(node):
             used = ban  # datetime.datetime.now().hour: the use is of the banned name, not of ".hour"
-        self._covering = node
         self.report(node, self._message(used, ban, standard), imported=ban)
+        return True
 
     def _banned(self, qualified: str) -> tuple[str, str, Standard] | None:
         shown = qualified.removeprefix("builtins.")

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from arch_rules.rules.examples import PAYMENTS_TEAMS, example
-from arch_rules.rules.lintrule import Context, LintRule, absolute_name, dotted_only
+from arch_rules.rules.lintrule import Context, absolute_name, dotted_only
 from arch_rules.rules.standards.deprecations import Deprecation
+from arch_rules.rules.standards.uses import UseRule
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["DeprecatedAcrossTeams"]
 
 
-class DeprecatedAcrossTeams(LintRule):
+class DeprecatedAcrossTeams(UseRule):
     """The record of ARC502 and, given the deprecations a file hears about, its visitor."""
 
     code = "ARC502"
@@ -124,8 +125,6 @@ class DeprecatedAcrossTeams(LintRule):
     def __init__(self, context: Context | None = None, deprecations: Sequence[Deprecation] = ()) -> None:
         super().__init__(context)
         self._deprecated = {d.name: d for d in deprecations}
-        self._covering: cst.CSTNode | None = None
-        self._imports = 0
 
     def _find(self, qualified: str) -> Deprecation | None:
         parts = qualified.split(".")
@@ -138,7 +137,7 @@ class DeprecatedAcrossTeams(LintRule):
     # -- imports: one finding per statement and deprecated name ----------------------------------------
 
     def visit_Import(self, node: cst.Import) -> None:
-        self._imports += 1
+        super().visit_Import(node)
         seen: set[str] = set()
         for alias in node.names:
             hit = self._find(_dotted(alias.name))
@@ -146,11 +145,8 @@ class DeprecatedAcrossTeams(LintRule):
                 seen.add(hit.name)
                 self.report(node, self._message("imports", hit.name, hit), imported=hit.name)
 
-    def leave_Import(self, original_node: cst.Import) -> None:
-        self._imports -= 1
-
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._imports += 1
+        super().visit_ImportFrom(node)
         base = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
         module = absolute_name(base, self.context.package)
         candidates = [module]
@@ -165,38 +161,19 @@ class DeprecatedAcrossTeams(LintRule):
                 seen.add(hit.name)
                 self.report(node, self._message("imports", candidate, hit), imported=hit.name)
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
-        self._imports -= 1
-
     # -- uses -------------------------------------------------------------------------------------------
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def leave_Attribute(self, original_node: cst.Attribute) -> None:
-        if self._covering is original_node:
-            self._covering = None
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
-    def leave_Name(self, original_node: cst.Name) -> None:
-        if self._covering is original_node:
-            self._covering = None
-
-    def _check(self, node: cst.Name | cst.Attribute) -> None:
-        if self._covering is not None or self._imports:
-            return
+    def use(self, node: cst.Name | cst.Attribute) -> bool:
         names = self.qualified_names(node)
         hits = [(name, self._find(name)) for name in sorted(names)]
         if not hits or not all(hit for _, hit in hits):
-            return  # a binding that may shadow the deprecated name is not a use
+            return False  # a binding that may shadow the deprecated name is not a use
         used, hit = hits[0]
         assert hit is not None
         if not dotted_only(node):
             used = hit.name  # refund_v1().x: a use of the deprecated name, not of ".x"
-        self._covering = node
         self.report(node, self._message("uses", used, hit), imported=hit.name)
+        return True
 
     def _message(self, verb: str, used: str, hit: Deprecation) -> str:
         what = used if used == hit.name else f"{used} (below {hit.name})"
@@ -206,10 +183,6 @@ class DeprecatedAcrossTeams(LintRule):
 
 
 def _dotted(node: cst.BaseExpression) -> str:
-    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
 
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    return get_full_name_for_node(node) or ""
