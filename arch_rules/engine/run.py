@@ -405,11 +405,33 @@ def analyse(
                 entry="graph" if owner else "graph-base",
                 fallback=None if owner else "graph",
                 missing=frozenset(name for r in per_module.values() for name in r.missing),
+                sites=_known_sites(project, before, hashes) if before is not None else {},
             )
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:
         gc.unfreeze()
     return Analysis(context, per_module, shared_key, tuple(shared), notes, declared)
+
+
+def _known_sites(
+    project: Project, before: Analysis, hashes: dict[str, str]
+) -> dict[tuple[str, int], tuple[int, int, str]]:
+    """Where the last run's graph findings were located, for the modules whose content has not changed
+    since: (module, line) to (column, end line, snippet), which depend on the module's content only. A
+    chain starting there is located without loading the module's facts (an import edit elsewhere would
+    otherwise load the facts of every module that starts a reported chain)."""
+    graph_codes = {rule.code for rule in rules.all_rules().values() if rule.engine == "graph"}
+    sites: dict[tuple[str, int], tuple[int, int, str]] = {}
+    for finding in before.shared:
+        if finding.code not in graph_codes or finding.module is None:
+            continue
+        module = project.modules.get(finding.module)
+        kept = before.modules.get(module.relpath) if module is not None else None
+        if module is None or kept is None or kept.digest != hashes.get(module.relpath):
+            continue
+        end = finding.end_line if finding.end_line is not None else finding.line
+        sites[(finding.module, finding.line)] = (finding.column, end, finding.snippet)
+    return sites
 
 
 def _missing_imports(project: Project, name: str, facts: FileFacts) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from arch_rules.graph.translate import GraphContract
@@ -199,19 +199,27 @@ def chain_links(project: Project, chain: list[Link]) -> tuple[ChainLink, ...]:
 
 
 def located(
-    project: Project, graph: Any, importer: str, imported: str, line: int | None
+    project: Project,
+    graph: Any,
+    importer: str,
+    imported: str,
+    line: int | None,
+    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
 ) -> tuple[str, int, int, int, str] | None:
     """(path, line, column, end line, snippet) of the import of ``imported`` by ``importer`` at ``line``.
 
     The snippet is the per-file engine's normalised statement (comments dropped, a multi-line import
     joined), so ARC1xx and ARC2xx fingerprints read the same; grimp's ``line_contents`` when the file has
     no facts. The end line is the statement's, so a ``# noqa`` on any of its lines counts
-    (docs/configuration.md, suppression).
+    (docs/configuration.md, suppression). ``sites``: where an earlier run located it (``Inputs.sites``).
     """
     module = project.modules.get(importer)
     if module is None:
         return None
     number = line or 1
+    known = sites.get((importer, number)) if sites else None
+    if known is not None:
+        return (module.relpath, number, *known)
     column, end, snippet = 1, number, ""
     facts = project.facts.get(importer)
     for fact in facts.imports if facts is not None else ():

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from arch_rules.graph.chains import Link, Search, chain_links, chain_text, child, located
@@ -90,9 +90,14 @@ class ChildGraph:
 
 
 def cycle_violations(
-    project: Project, search: Search, contract: GraphContract, package: str, breakers: list[tuple[str, str]]
+    project: Project,
+    search: Search,
+    contract: GraphContract,
+    package: str,
+    breakers: list[tuple[str, str]],
+    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
 ) -> Iterator[Violation]:
-    """One violation per nominated import of ``package``'s cycle breakers."""
+    """One violation per nominated import of ``package``'s cycle breakers (``sites``: ``Inputs.sites``)."""
     from arch_rules.graph.run import Violation
 
     children = ChildGraph(search, package)
@@ -111,7 +116,7 @@ def cycle_violations(
             back = search.shortest(frozenset({imported}), home, outside) if imported not in home else None
             links: list[Link] = [link, *search.links(back)] if back else [link]
             numbers = [n for n in link["line_numbers"] if n is not None]
-            where = located(project, search.graph, importer, imported, numbers[0] if numbers else None)
+            where = located(project, search.graph, importer, imported, numbers[0] if numbers else None, sites)
             path, line, column, end, snippet = where if where else (importer, 1, 1, 1, "")
             others = [
                 f"{a} -> {b} ({lines_text(search.graph, a, b)})" for a, b in every if (a, b) != (importer, imported)

@@ -59,6 +59,9 @@ class Inputs:
     #: The union of every module's first-party imports that name no module (``graph.sites``); None: read
     #: every module's facts for them.
     missing: frozenset[str] | None = None
+    #: Where the last run located imports of modules whose content has not changed since: (module, line)
+    #: to (column, end line, snippet). A chain starting there is located without loading the module's facts.
+    sites: Mapping[tuple[str, int], tuple[int, int, str]] = field(default_factory=dict)
 
 
 def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,7 +92,8 @@ def violations(
             search = Search(checked)
         else:
             whole = search = whole or Search(graph)
-        found.extend(_violations(project, search, contract, result.metadata or {}))
+        sites = inputs.sites if inputs is not None else None
+        found.extend(_violations(project, search, contract, result.metadata or {}, sites))
     return found
 
 
@@ -156,7 +157,11 @@ def _run_on_copy(contract: GraphContract, session: dict[str, Any], graph: Any, s
 
 
 def _violations(
-    project: Project, search: Search, contract: GraphContract, metadata: dict[str, Any]
+    project: Project,
+    search: Search,
+    contract: GraphContract,
+    metadata: dict[str, Any],
+    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
 ) -> Iterator[Violation]:
     """The violations of one contract: import-linter's broken pairs, with arch-rules' canonical chains.
 
@@ -164,13 +169,13 @@ def _violations(
     """
     if contract.type == "acyclic_siblings":
         for package, breakers in sorted(metadata.get("cycle_breakers_by_package", {}).items()):
-            for violation in cycle_violations(project, search, contract, package, sorted(breakers)):
-                yield from at_every_statement(project, violation)
+            for violation in cycle_violations(project, search, contract, package, sorted(breakers), sites):
+                yield from at_every_statement(project, violation, sites)
         return
     for downstream, upstream in _broken_pairs(contract, metadata):
         for chain in search.chains(contract, downstream, upstream):
-            violation = _chain(project, search.graph, contract, search.links(chain), downstream, upstream)
-            yield from at_every_statement(project, violation)
+            violation = _chain(project, search.graph, contract, search.links(chain), downstream, upstream, sites)
+            yield from at_every_statement(project, violation, sites)
 
 
 def _broken_pairs(contract: GraphContract, metadata: dict[str, Any]) -> list[tuple[str, str]]:
@@ -190,10 +195,16 @@ def _first_line(link: Link) -> int | None:
 
 
 def _chain(
-    project: Project, graph: Any, contract: GraphContract, chain: list[Link], downstream: str, upstream: str
+    project: Project,
+    graph: Any,
+    contract: GraphContract,
+    chain: list[Link],
+    downstream: str,
+    upstream: str,
+    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
 ) -> Violation:
     head, final = chain[0]["importer"], chain[-1]["imported"]
-    where = located(project, graph, head, chain[0]["imported"], _first_line(chain[0]))
+    where = located(project, graph, head, chain[0]["imported"], _first_line(chain[0]), sites)
     path, line, column, end, snippet = where if where else (head, 1, 1, 1, "")
     # `imported` is the declared side the chain reaches (the higher layer, the forbidden or the other
     # independent module), not the chain's last module: the chain follows the rest of the graph (an import

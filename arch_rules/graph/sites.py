@@ -15,8 +15,8 @@ Decisions, documented in docs/configuration.md ("Chains, cycles and # noqa"):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from arch_rules.model.messages import enumerate_capped
@@ -26,25 +26,37 @@ if TYPE_CHECKING:
     from arch_rules.graph.run import Violation
 
 
-def at_every_statement(project: Project, violation: Violation) -> Iterator[Violation]:
+def at_every_statement(
+    project: Project, violation: Violation, sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None
+) -> Iterator[Violation]:
     """``violation`` (located at its first import's first statement), and a copy at each other statement
-    of the importer that makes the same import."""
+    of the importer that makes the same import. ``sites``: where an earlier run located them
+    (``Inputs.sites``); the importer's facts are loaded only for a line it does not know."""
     yield violation
     if not violation.links or len(violation.lines) < 2:
         return
     first = violation.links[0]
-    facts = project.facts.get(first.importer)
-    by_line = {fact.line: fact for fact in (facts.imports if facts is not None else ())}
+    by_line: dict[int, Any] | None = None
     for line in violation.lines:
         if line == violation.line:
             continue
-        fact = by_line.get(line)
+        known = sites.get((first.importer, line)) if sites else None
+        if known is not None:
+            column, end, snippet = known
+        else:
+            if by_line is None:
+                facts = project.facts.get(first.importer)
+                by_line = {fact.line: fact for fact in (facts.imports if facts is not None else ())}
+            fact = by_line.get(line)
+            column = fact.column if fact else 1
+            end = max(fact.end_line, line) if fact else line
+            snippet = fact.snippet if fact else violation.snippet
         yield dataclasses.replace(
             violation,
             line=line,
-            column=fact.column if fact else 1,
-            end_line=max(fact.end_line, line) if fact else line,
-            snippet=fact.snippet if fact else violation.snippet,
+            column=column,
+            end_line=end,
+            snippet=snippet,
             links=(dataclasses.replace(first, line=line), *violation.links[1:]),
         )
 
@@ -58,8 +70,18 @@ def left_out_modules(project: Project, missing: Iterable[str] | None = None) -> 
         for name, facts in project.facts.items():
             names |= missing_imports(project, name, facts)
         missing = names
-    roots = [project.root / r for r in project.config.source_roots]
-    return sorted(candidate for candidate in set(missing) if _on_disk(roots, candidate))
+    roots = [os.path.join(project.root, r) for r in project.config.source_roots]
+    return sorted(
+        candidate for candidate in set(missing) if _could_be_module(project, candidate) and _on_disk(roots, candidate)
+    )
+
+
+def _could_be_module(project: Project, name: str) -> bool:
+    """False for a name inside a plain module (``a.b.Name`` where ``a/b.py`` is a module of the project):
+    Python imports ``a.b`` from the file, so there is no ``a.b.Name`` module to find on disk. Most missing
+    names are such (``from a.b import Name``), and this spares them two ``stat`` calls each."""
+    parent = project.modules.get(name.rpartition(".")[0])
+    return parent is None or parent.is_package
 
 
 def missing_imports(project: Project, name: str, facts: Any) -> set[str]:
@@ -77,11 +99,11 @@ def missing_imports(project: Project, name: str, facts: Any) -> set[str]:
     return found
 
 
-def _on_disk(roots: list[Path], name: str) -> bool:
+def _on_disk(roots: list[str], name: str) -> bool:
     parts = name.split(".")
     for root in roots:
-        base = root.joinpath(*parts)
-        if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+        base = os.path.join(root, *parts)
+        if os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py")):
             return True
     return False
 
