@@ -17,9 +17,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from arch_rules import defaults, rules
 from arch_rules.engine.cache import content_hash
@@ -27,8 +25,12 @@ from arch_rules.engine.run import Options
 from arch_rules.engine.store import Contents
 from arch_rules.errors import ConfigError, UsageError
 from arch_rules.facts import read_source
+from arch_rules.model import globs
 from arch_rules.model.config import Config, loads
 from arch_rules.model.project import Module, Project
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a spec is built (arch_rules.model.globs)
 
 #: What CI must fetch for the base to be there; every "cannot find the base" message names it.
 FETCH_HINT = (
@@ -429,7 +431,7 @@ def discover_paths(config: Config, paths: dict[str, str] | set[str], read: Any =
             if (stem != "__init__" and not stem.isidentifier()) or skips(rel):
                 continue
             module_name = name if stem == "__init__" else f"{name}.{stem}"
-            modules[module_name] = Module(module_name, config.root / rel, rel, stem == "__init__")
+            modules[module_name] = Module(module_name, str(config.root / rel), rel, stem == "__init__")
 
     for source_root in config.source_roots:
         base = posixpath.normpath(source_root)
@@ -461,7 +463,7 @@ def discover_paths(config: Config, paths: dict[str, str] | set[str], read: Any =
 def _ignore_specs(config: Config, files: set[str], read: Any) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     if config.exclude:
-        specs.append(("", pathspec.GitIgnoreSpec.from_lines(config.exclude)))
+        specs.append(("", globs.spec(config.exclude)))
     if read is None:
         return specs
     for rel in sorted(f for f in files if f == ".gitignore" or f.endswith("/.gitignore")):
@@ -469,5 +471,6 @@ def _ignore_specs(config: Config, files: set[str], read: Any) -> list[tuple[str,
         if content is None:
             continue
         lines = content.decode("utf-8", "replace").splitlines()
-        specs.append((rel[: -len(".gitignore")], pathspec.GitIgnoreSpec.from_lines(lines)))
+        # A line git would not accept is skipped, as git and the working tree's discovery skip it.
+        specs.append((rel[: -len(".gitignore")], globs.spec(lines)))
     return specs

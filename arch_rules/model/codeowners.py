@@ -14,8 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from arch_rules import safefile
 from arch_rules.errors import ConfigError
@@ -23,6 +22,9 @@ from arch_rules.model import globs
 from arch_rules.model.config import Config, Team
 from arch_rules.model.patterns import Pattern
 from arch_rules.model.project import Project
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a spec is built (arch_rules.model.globs)
 
 __all__ = ["parse", "team_name", "with_codeowners"]
 

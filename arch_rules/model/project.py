@@ -12,8 +12,7 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from arch_rules import defaults, safefile
 from arch_rules.errors import ConfigError
@@ -21,6 +20,9 @@ from arch_rules.facts import FileFacts, ImportFact
 from arch_rules.model import globs
 from arch_rules.model.config import Config, IgnoredImport, LayerStack, Team
 from arch_rules.model.patterns import Pattern
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a spec is built (arch_rules.model.globs)
 
 __all__ = ["LayerPlace", "Module", "Project", "Target", "discover", "import_matches"]
 
@@ -30,9 +32,14 @@ class Module:
     """One module of the project: its dotted name, its file, and whether it is a package's ``__init__``."""
 
     name: str
-    path: Path  # absolute
+    file: str  # absolute
     relpath: str  # relative to the project root, "/" separators
     is_package: bool  # an __init__.py
+
+    @functools.cached_property
+    def path(self) -> Path:
+        """``file`` as a ``Path``, made on first use (discovery names 20,000 files faster as strings)."""
+        return Path(self.file)
 
 
 @dataclass(frozen=True)
@@ -384,7 +391,7 @@ def discover(config: Config, git_only: bool = False) -> Project:
                 )
                 continue
             exclude.enter(base)
-            _walk_package(Path(entry.path), entry.name, is_regular, root, exclude, tracked, modules, namespaces)
+            _walk_package(entry.path, entry.name, is_regular, root, exclude, tracked, modules, namespaces)
     if problems:
         raise ConfigError(problems)
     if wanted is not None:
@@ -417,7 +424,7 @@ def discover(config: Config, git_only: bool = False) -> Project:
 
 
 def _walk_package(
-    folder: Path,
+    folder: str,
     name: str,
     is_regular: bool,
     root: Path,
@@ -426,7 +433,7 @@ def _walk_package(
     modules: dict[str, Module],
     namespaces: set[str],
 ) -> None:
-    rel_folder = _relative_str(str(folder), root)
+    rel_folder = _relative_str(folder, root)
     if rel_folder is not None and exclude.skips(rel_folder + "/"):
         return
     exclude.enter(folder)
@@ -450,16 +457,15 @@ def _walk_package(
             if is_regular and not child_regular:
                 continue
             _walk_package(
-                Path(entry.path), f"{name}.{entry.name}", child_regular, root, exclude, tracked, modules, namespaces
+                entry.path, f"{name}.{entry.name}", child_regular, root, exclude, tracked, modules, namespaces
             )
         elif entry.name.endswith(".py") and _is_file(entry):
             stem = entry.name[:-3]
             if stem != "__init__" and not stem.isidentifier():
                 continue
-            path = Path(entry.path)
             if entry.is_symlink():
                 try:
-                    path.resolve().relative_to(root)
+                    Path(entry.path).resolve().relative_to(root)
                 except (ValueError, OSError):
                     continue  # a link out of the project
             rel = _relative_str(entry.path, root)
@@ -470,7 +476,7 @@ def _walk_package(
             if tracked is not None and rel not in tracked:
                 continue
             module_name = name if stem == "__init__" else f"{name}.{stem}"
-            modules[module_name] = Module(module_name, path, rel, stem == "__init__")
+            modules[module_name] = Module(module_name, entry.path, rel, stem == "__init__")
 
 
 class _Filter:
@@ -482,32 +488,34 @@ class _Filter:
         self.specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if exclude:
             self.specs.append(("", globs.spec(exclude)))
-        self.seen: set[Path] = set()
+        #: Folders (relative, "/" separators; "" for the root) whose .gitignore was looked for.
+        self.seen: set[str] = set()
         #: Package folders the walk could not read (reported as notes).
         self.unreadable: list[str] = []
         # .gitignore files above a source root (the project root's, and folders in between) apply too.
         self.enter(root)
 
-    def enter(self, folder: Path) -> None:
+    def enter(self, folder: str | Path) -> None:
         """Read ``folder``'s .gitignore (once), and those of the folders between the root and it."""
-        rel = _relative(folder, self.root)
+        rel = _relative_str(folder, self.root) if isinstance(folder, str) else _relative(folder, self.root)
         if rel is None:
             return
-        current = self.root
-        for part in ["", *Path(rel).parts]:
-            current = current / part if part else current
+        rel = "" if rel == "." else rel
+        if rel in self.seen:
+            return  # and so were the folders above it
+        parts = rel.split("/") if rel else []
+        for depth in range(len(parts) + 1):
+            current = "/".join(parts[:depth])
             if current in self.seen:
                 continue
             self.seen.add(current)
-            ignore = current / ".gitignore"
-            if ignore.is_file():
+            ignore = os.path.join(self.root, current, ".gitignore")  # current "" joins as nothing
+            if os.path.isfile(ignore):
                 try:
-                    lines = safefile.read_bytes(ignore).decode("utf-8", "replace").splitlines()
+                    lines = safefile.read_bytes(Path(ignore)).decode("utf-8", "replace").splitlines()
                 except OSError:
                     continue
-                base = _relative(current, self.root) or ""
-                prefix = "" if base in ("", ".") else base + "/"
-                self.specs.append((prefix, globs.spec(lines)))
+                self.specs.append((current + "/" if current else "", globs.spec(lines)))
 
     def skips(self, rel: str) -> bool:
         for prefix, spec in self.specs:
