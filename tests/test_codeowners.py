@@ -141,3 +141,25 @@ def test_a_configured_team_may_take_all_its_modules_from_codeowners(tmp_path: Pa
     payments = next(t for t in config.teams if t.name == "payments")
     assert [p.text for p in payments.owns] == ["shop.payments"] and payments.contact == "#payments-eng"
     assert project.is_interface("shop.payments.api") and not project.is_interface("shop.payments")
+
+
+def test_an_edit_of_codeowners_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    """CODEOWNERS decides who owns what, so the cached findings depend on its text: moving a module to
+    another team (and back) gives the findings a run without the cache gives."""
+    from arch_rules.engine.run import run
+
+    root = make(tmp_path, '[tool.arch_rules]\nsource_roots = ["src"]\ncodeowners = ".github/CODEOWNERS"\n')
+    (root / "src/shop/orders/checkout.py").write_text('"""Doc."""\nfrom shop.payments import gateway\n')
+
+    def codes(cache: bool) -> list[tuple[str, str]]:
+        return sorted((f.code, f.path) for f in run(Options(start=root, cache=cache)).findings)
+
+    crossing = codes(True)
+    assert ("ARC102", "src/shop/orders/checkout.py") in crossing
+    moved = CODEOWNERS + "/src/shop/orders/checkout.py @acme/payments\n"
+    for text in (moved, CODEOWNERS):
+        (root / ".github" / "CODEOWNERS").write_text(text)
+        assert codes(True) == codes(False)
+    assert codes(True) == crossing
+    (root / ".github" / "CODEOWNERS").write_text(moved)
+    assert ("ARC102", "src/shop/orders/checkout.py") not in codes(True)

@@ -457,3 +457,33 @@ def test_a_base_without_a_declaration_counts_every_finding_as_new(
     assert code == 1 and err == ""
     assert finding_lines(out) == finding_lines(whole) != []
     assert "pyproject.toml at HEAD" in out and "every finding counts as new" in out
+
+
+def test_the_base_reads_its_own_codeowners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A change that moves a module to another team in CODEOWNERS makes its imports of the old team's
+    private modules new findings: the base must be judged by the CODEOWNERS it had, not the working tree's."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    declaration = '[tool.arch_rules]\nsource_roots = ["src"]\nroot_packages = ["shop"]\ncodeowners = "CODEOWNERS"\n'
+    files = {
+        "pyproject.toml": declaration,
+        "CODEOWNERS": "/src/shop/billing/ @acme/billing\n",
+        "src/shop/__init__.py": DOC,
+        "src/shop/billing/__init__.py": DOC + "__all__: list[str] = []\n",
+        "src/shop/billing/internal.py": DOC + 'def secret() -> None:\n    """Secret."""\n',
+        "src/shop/billing/report.py": DOC + "from shop.billing.internal import secret\n\n__all__: list[str] = []\n",
+    }
+    write(root, files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "billing owns its report")
+    # The change: the report goes to team finance; its import of billing's private module now crosses teams.
+    write(root, {"CODEOWNERS": "/src/shop/billing/ @acme/billing\n/src/shop/billing/report.py @acme/finance\n"})
+    code, out, err = run(root, monkeypatch, capsys, "--since", "HEAD")
+    assert err == ""
+    assert code == 1, out
+    lines = finding_lines(out)
+    assert [line.split()[1] for line in lines] == ["ARC102"], out
+    assert lines[0].startswith("src/shop/billing/report.py:2:1: ARC102 ")

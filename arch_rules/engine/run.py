@@ -115,7 +115,7 @@ def prepare(options: Options, tree: Tree | None = None) -> tuple[Config, Project
     if config.codeowners:
         from arch_rules.model.codeowners import with_codeowners
 
-        config, project = with_codeowners(config, project)
+        config, project = with_codeowners(config, project, tree.file if tree else None)
     problems = unknown_teams(config) + project.ownership_conflicts() + _interface_ownership(project)
     if problems:
         raise ConfigError(problems)

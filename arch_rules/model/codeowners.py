@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,19 +64,26 @@ def team_name(owner: str) -> str | None:
     return name or None
 
 
-def with_codeowners(config: Config, project: Project) -> tuple[Config, Project]:
-    """``config`` with the teams CODEOWNERS adds, and the project rebuilt on it."""
+def with_codeowners(
+    config: Config, project: Project, read: Callable[[str], bytes | None] | None = None
+) -> tuple[Config, Project]:
+    """``config`` with the teams CODEOWNERS adds, and the project rebuilt on it. ``read(relpath)`` gives a
+    file's bytes or None (the base of ``check --since`` reads its own CODEOWNERS from git); by default,
+    from the disk."""
     assert config.codeowners is not None
     key = "tool.arch_rules.codeowners"
     path = safefile.inside(config.root, config.codeowners)
     if path is None:
         raise ConfigError([safefile.outside_message(config.display_path, key, config.codeowners)])
     try:
-        text = safefile.read_text(path)
+        text = safefile.read_text(path) if read is None else _read_from(read, config, path)
     except FileNotFoundError:
         raise ConfigError([f"{config.display_path}: {key}: {config.codeowners!r} not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{config.display_path}: {key}: {config.codeowners!r} cannot be read ({exc})"]) from None
+    # What CODEOWNERS says decides the teams, so it is part of what cached findings depend on.
+    config = dataclasses.replace(config, codeowners_text=text)
+    project = Project(config, project.modules, project.namespaces)
     rules = parse(text)
     repository = path.parent.parent if path.parent.name in _SPECIAL_FOLDERS else path.parent
     prefix = _prefix(config.root, repository)
@@ -116,6 +124,17 @@ def with_codeowners(config: Config, project: Project) -> tuple[Config, Project]:
             )
     merged = dataclasses.replace(config, teams=tuple(teams))
     return merged, Project(merged, project.modules, project.namespaces)
+
+
+def _read_from(read: Callable[[str], bytes | None], config: Config, path: Path) -> str:
+    try:
+        rel = path.relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        rel = config.codeowners or ""
+    data = read(rel)
+    if data is None:
+        raise FileNotFoundError(rel)
+    return data.decode("utf-8")
 
 
 def _cover(project: Project, modules: set[str]) -> list[str]:

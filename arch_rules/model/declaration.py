@@ -213,6 +213,8 @@ class Config:
     text: str = field(default="", compare=False, repr=False)
     #: (relpath, text) of every team file merged into ``teams`` (part of the digest).
     team_files: tuple[tuple[str, str], ...] = ()
+    #: The text of the CODEOWNERS file read for ``codeowners`` (part of the digest: it decides owners).
+    codeowners_text: str = ""
 
     @property
     def display_path(self) -> str:
@@ -229,7 +231,8 @@ class Config:
     @property
     def digest(self) -> str:
         """Hash of what the configuration means: a change invalidates every cached result."""
-        payload = json.dumps([self.raw, self.team_files], sort_keys=True, default=str) + "\0" + str(self.root)
+        payload = json.dumps([self.raw, self.team_files, self.codeowners_text], sort_keys=True, default=str)
+        payload += "\0" + str(self.root)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
     def ignored_imports(self) -> list[IgnoredImport]:
