@@ -297,9 +297,9 @@ class GitTree:
         files: dict[str, str] = {}
         for module in project.modules.values():
             try:
-                files[os.path.abspath(module.path)] = _for_grimp(read_source(self._bytes[module.relpath]))
+                files[os.path.abspath(module.file)] = _for_grimp(read_source(self._bytes[module.relpath]))
             except (SyntaxError, UnicodeDecodeError, LookupError):
-                files[os.path.abspath(module.path)] = ""  # ARC003: the graph leaves it out anyway
+                files[os.path.abspath(module.file)] = ""  # ARC003: the graph leaves it out anyway
         # The working tree's kept graph (arch_rules/graph/kept.py) serves every module whose content is the
         # same at the base (same content hash, so the same "mtime" for grimp): it is not scanned again.
         saved = settings.FILE_SYSTEM

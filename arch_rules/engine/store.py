@@ -73,7 +73,7 @@ def read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]:
     for module in project.modules.values():
         rel = module.relpath
         try:
-            stat = os.stat(module.path)
+            stat = os.stat(module.file)
         except OSError as exc:
             hashes[rel] = f"unreadable:{exc}"
             continue
@@ -95,7 +95,7 @@ def read_all(project: Project, cache: Cache) -> tuple[Contents, dict[str, str]]:
             hashes[rel] = previous[4]
         else:
             try:
-                content = safefile.read_bytes(module.path, limit)
+                content = safefile.read_bytes(module.file, limit)
             except OSError as exc:
                 hashes[rel] = f"unreadable:{exc.strerror or exc}"
                 continue

@@ -47,7 +47,7 @@ def build_graph(
     store = inputs.store if cache else None
     notes: list[str] = []
     broken = set(inputs.broken)
-    by_file = {os.path.normcase(os.path.abspath(m.path)): name for name, m in project.modules.items()}
+    by_file = {os.path.normcase(os.path.abspath(m.file)): name for name, m in project.modules.items()}
     graph = None
     vanished: set[str] = set()
     for _attempt in range(len(project.modules) + 1):
@@ -72,7 +72,7 @@ def build_graph(
             gone = {
                 name
                 for name, module in project.modules.items()
-                if name not in broken and not os.path.isfile(module.path)
+                if name not in broken and not os.path.isfile(module.file)
             }
             if not gone:
                 raise InternalError(
@@ -184,7 +184,7 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
 
     roots = [str((project.root / r).resolve()) for r in project.config.source_roots]
     versions = {
-        os.path.normcase(os.path.abspath(module.path)): float(int(project.hashes[module.relpath][:12], 16))
+        os.path.normcase(os.path.abspath(module.file)): float(int(project.hashes[module.relpath][:12], 16))
         for module in project.modules.values()
         if not project.hashes.get(module.relpath, "unreadable:").startswith("unreadable:")
     }
@@ -195,7 +195,7 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
         def determine_package_directories(self, package_name: str, file_system: Any) -> set[str]:
             init = project.modules.get(package_name)
             if init is not None and init.is_package:  # where discovery found it (a tree read from git, too)
-                return {os.path.dirname(init.path)}
+                return {os.path.dirname(init.file)}
             spec = importlib.machinery.PathFinder.find_spec(package_name, roots)
             if spec is None or not spec.submodule_search_locations:
                 raise ConfigError(

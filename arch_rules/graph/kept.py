@@ -154,7 +154,7 @@ def layout_key(project: Project, keep: set[str]) -> str | None:
         module = project.modules.get(name)
         if module is not None:
             parts.append(f"{name}={module.relpath}")
-            folders.add(os.path.dirname(os.path.abspath(module.path)))
+            folders.add(os.path.dirname(os.path.abspath(module.file)))
     for folder in sorted(folders):
         try:
             parts.append(f"{folder}@{os.stat(folder).st_mtime_ns}")

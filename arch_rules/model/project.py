@@ -173,6 +173,11 @@ class Project:
 
     def ownership_conflicts(self) -> list[str]:
         """Modules two teams claim equally specifically (a configuration error)."""
+        literal, wild = self._owns_index
+        if not wild and all(len({team.name for _, team in claims}) < 2 for claims in literal.values()):
+            # Without wildcards, two claims on a module are equally specific only when they are the same
+            # text (the longest owned prefix of its name): no text owned by two teams, no conflict.
+            return []
         problems = []
         for name in sorted(self.all_names()):
             claims: dict[tuple[int, int], set[str]] = {}
