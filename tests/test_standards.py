@@ -258,6 +258,41 @@ def test_a_new_deprecation_reaches_files_that_did_not_change(tmp_path: Path) -> 
     assert warm.findings == arch_rules.check(root, cache=False).findings
 
 
+def test_kept_deprecations_follow_edits_elsewhere_and_declaration_changes(tmp_path: Path) -> None:
+    """What a module declares deprecated is kept with its cached result, so an edit elsewhere reads no
+    interface module again; the findings stay those of a run without the cache when another file's
+    imports change, when the declaration makes a module an interface, and when the deprecation goes."""
+    deprecating = (
+        '"""Payments."""\n\nfrom typing_extensions import deprecated\n\n__all__ = ["refund"]\n\n\n'
+        '@deprecated("use refund_order()")\ndef refund(x: int) -> None:\n    """R."""\n'
+    )
+    files = {
+        "src/shop/__init__.py": "",
+        "src/shop/payments/__init__.py": '"""Payments."""\n\n__all__: list[str] = []\n',
+        "src/shop/payments/legacy.py": deprecating,
+        "src/shop/orders/__init__.py": '"""Orders."""\n\n__all__: list[str] = []\n',
+        "src/shop/orders/cancel.py": "from shop.payments.legacy import refund\n\nrefund(1)\n",
+        "src/shop/orders/other.py": "import os\n",
+    }
+    team = '[tool.arch_rules.teams.payments]\nowns = ["shop.payments"]\ninterface = ["shop.payments"]\n'
+    config = CONFIG.replace('plugins = ["tools/rules.py"]\n', "") + team
+    root = make(tmp_path, files, config)
+
+    def arc502() -> list[tuple[str, int]]:
+        warm = arch_rules.check(root)
+        assert warm.findings == arch_rules.check(root, cache=False).findings
+        return [(f.path, f.line) for f in warm.findings if f.code == "ARC502"]
+
+    assert arc502() == []  # legacy is not an interface module: its decorator is no announcement
+    wider = config.replace('interface = ["shop.payments"]', 'interface = ["shop.payments.**"]')
+    (root / "pyproject.toml").write_text(wider)
+    assert arc502() == [("src/shop/orders/cancel.py", 1), ("src/shop/orders/cancel.py", 3)]
+    (root / "src/shop/orders/other.py").write_text("import os\nimport shop.payments\n")
+    assert arc502() == [("src/shop/orders/cancel.py", 1), ("src/shop/orders/cancel.py", 3)]
+    (root / "src/shop/payments/legacy.py").write_text(deprecating.replace('@deprecated("use refund_order()")\n', ""))
+    assert arc502() == []
+
+
 def test_a_deprecated_name_the_team_does_not_own_is_arc001(tmp_path: Path) -> None:
     config = CONFIG.replace('plugins = ["tools/rules.py"]\n', "")
     config += 'deprecated = { "shop.orders.report.daily" = "x", "shop.payments.api.refund" = "y" }\n'

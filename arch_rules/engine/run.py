@@ -275,6 +275,8 @@ class ModuleResult:
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: First-party names its imports refer to that are not modules (the graph's note on left-out modules).
     missing: tuple[str, ...] = ()
+    #: The ``@deprecated`` definitions it declares (``deprecations.collect``); None: not looked at.
+    deprecations: tuple[tuple[str, str, int], ...] | None = None
 
 
 @dataclass
@@ -329,8 +331,15 @@ def analyse(
     still hold. ``read`` gives a file's bytes (the libcst rules read interface modules and the files they
     visit); without it the standards are not run."""
     before = Analysis.from_state(previous) if previous else None
-    # The libcst rules (standards, deprecations, plugins): None when the project declares none.
-    standards = Standards.of(project, read) if read is not None else None
+    # The libcst rules (standards, deprecations, plugins): None when the project declares none. What each
+    # module declares deprecated is kept with its result, so only changed files are read for it.
+    declares: dict[str, tuple[tuple[str, str, int], ...]] = {}
+    known = {
+        rel: result.deprecations
+        for rel, result in (before.modules.items() if before else ())
+        if result.deprecations is not None and hashes.get(rel) == result.digest
+    }
+    standards = Standards.of(project, read, known, declares) if read is not None else None
     unchanged = {
         rel: result
         for rel, result in (before.modules.items() if before else ())
@@ -369,6 +378,7 @@ def analyse(
             tuple(sorted({fact.line for fact in own.imports if not fact.dynamic and not project.counts(fact)})),
             rules.module_parts(project, name, own),
             _missing_imports(project, name, own) if options.graph else (),
+            declares.get(module.relpath),
         )
     imports = content_hash("\0".join(f"{rel}:{r.imports}" for rel, r in sorted(per_module.items())).encode())
     shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from arch_rules.model.findings import Finding
 from arch_rules.model.project import Module, Project
 from arch_rules.rules.lintcontext import Context
 from arch_rules.rules.rule import Example, Rule
-from arch_rules.rules.standards.deprecations import Deprecation, applying, collect
+from arch_rules.rules.standards.deprecations import Declared, Deprecation, applying, collect
 
 if TYPE_CHECKING:
     from arch_rules.engine.lint import RuleFactory, Scope
@@ -62,10 +62,17 @@ class Standards:
         self.digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
     @classmethod
-    def of(cls, project: Project, read: Callable[[str], bytes | None]) -> Standards | None:
-        """The run's standards, or None when the project declares none (then libcst is never imported)."""
+    def of(
+        cls,
+        project: Project,
+        read: Callable[[str], bytes | None],
+        known: Mapping[str, Declared] | None = None,
+        out: dict[str, Declared] | None = None,
+    ) -> Standards | None:
+        """The run's standards, or None when the project declares none (then libcst is never imported).
+        ``known`` and ``out``: the deprecations each module declares, as ``deprecations.collect`` takes them."""
         config = project.config
-        deprecations = collect(project, read)
+        deprecations = collect(project, read, known, out)
         if not config.standards and not config.plugins and not deprecations:
             return None
         plugins = None

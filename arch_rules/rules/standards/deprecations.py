@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from arch_rules.model.project import Project
 from arch_rules.rules.lintcontext import Context
 
-__all__ = ["Deprecation", "applying", "collect", "declared", "words"]
+__all__ = ["Declared", "Deprecation", "applying", "collect", "declared", "words"]
 
 #: The modules PEP 702's decorator is taken from.
 _DECORATOR_MODULES = ("warnings", "typing_extensions")
+
+#: What ``declared`` finds in one module: (dotted name, text, line) of each deprecation.
+Declared = tuple[tuple[str, str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -87,24 +90,37 @@ def applying(deprecations: Mapping[str, Deprecation], context: Context) -> list[
     return [d for d in deprecations.values() if d.team != context.team]
 
 
-def collect(project: Project, read: Callable[[str], bytes | None]) -> dict[str, Deprecation]:
+def collect(
+    project: Project,
+    read: Callable[[str], bytes | None],
+    known: Mapping[str, Declared] | None = None,
+    out: dict[str, Declared] | None = None,
+) -> dict[str, Deprecation]:
     """Every deprecation of the project by dotted name: the configuration's first, then the decorators of
-    each team's interface modules (``read`` gives a file's bytes by relpath; None when unreadable)."""
+    each team's interface modules (``read`` gives a file's bytes by relpath; None when unreadable).
+
+    ``known``: what ``declared`` gave for modules whose content has not changed since (by relpath), so an
+    edit elsewhere reads no interface module again. ``out``, when given, receives ``declared`` of every
+    module (interface or not, so that a later change of the declaration finds them too)."""
     found: dict[str, Deprecation] = {}
     for team in project.config.teams:
         for name, text in team.deprecated:
             found.setdefault(name, Deprecation(name, text, team.name, team.contact, f"{team.key}.deprecated"))
     for name in sorted(project.modules):
-        if not project.is_interface(name):
-            continue
-        owner = project.team_of(name)
-        if owner is None:
+        interface = project.is_interface(name)
+        if not interface and out is None:
             continue
         module = project.modules[name]
-        data = read(module.relpath)
-        if not data or b"deprecated" not in data:
+        found_here = known.get(module.relpath) if known is not None else None
+        if found_here is None or any(not dotted.startswith(f"{name}.") for dotted, _, _ in found_here):
+            data = read(module.relpath)
+            found_here = tuple(declared(data, name)) if data else ()
+        if out is not None:
+            out[module.relpath] = found_here
+        owner = project.team_of(name) if interface and found_here else None
+        if owner is None:
             continue
-        for dotted, text, line in declared(data, name):
+        for dotted, text, line in found_here:
             where = f"{module.relpath}:{line}"
             found.setdefault(dotted, Deprecation(dotted, text, owner.name, owner.contact, where))
     if found:
