@@ -161,11 +161,14 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: s
         else:
             path.write_bytes(pickle.dumps({"key": "not this one", "findings": "nonsense"}))
         assert found(root) == expected, path.name
-        if path.name.startswith(("facts-", "graph-")):
-            # A whole-result hit never reads the facts or the kept graph; the next run that needs them
-            # rewrites the entry.
+        if path.name.startswith(("facts-", "graph-", "shared-")):
+            # A whole-result hit never reads the facts, the kept graph or the recent whole-project parts;
+            # the next run that needs them rewrites the entry.
             for result in (root / ".arch_rules_cache").glob("result-*.pickle"):
                 result.unlink()
+            if path.name.startswith("graph-"):  # else the recent whole-project part spares building the graph
+                for recent in (root / ".arch_rules_cache").glob("shared-*.pickle"):
+                    recent.unlink()
             assert found(root) == expected, path.name
         assert found(root) == expected, path.name  # and again, from whatever was rewritten
         loaded = pickle.loads(path.read_bytes())

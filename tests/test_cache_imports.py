@@ -184,3 +184,28 @@ def test_arc001_is_kept_while_the_module_set_is_unchanged(tmp_path: Path, monkey
     monkeypatch.undo()
     assert everything(root) == everything(root, cache=False)
     assert (found, notes) != ([], [])
+
+
+def test_an_import_edit_undone_takes_the_graph_findings_of_the_run_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-project part of recent runs is kept by its key (the context and every module's imports):
+    back to imports a recent run had, the graph is not built or checked again, and the findings are those
+    of a run without the cache."""
+    root = write_project(tmp_path, FILES, CONFIG)
+    original = same_as_no_cache(root)
+    model = (root / "shop/domain/model.py").read_text(encoding="utf-8")
+    edit(root, "shop/domain/model.py", lambda t: t + "import shop.utils.hop\n")
+    changed = same_as_no_cache(root)
+    assert {f.code for f in changed} - {f.code for f in original}  # the edit made new graph findings
+    from arch_rules import rules
+
+    checked: list[int] = []
+    real = rules.check_graph
+    monkeypatch.setattr(rules, "check_graph", lambda *a, **kw: checked.append(1) or real(*a, **kw))
+    (root / "shop/domain/model.py").write_text(model, encoding="utf-8")
+    undone, notes = everything(root)
+    assert checked == []
+    assert undone == original
+    monkeypatch.undo()
+    assert (undone, notes) == everything(root, cache=False)

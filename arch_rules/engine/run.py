@@ -389,6 +389,12 @@ def analyse(
     )
     if before is not None and before.shared_key == shared_key:
         return Analysis(context, per_module, shared_key, before.shared, list(before.notes), declared)
+    recent = _recent_shared(store)
+    if shared_key in recent:
+        # The same imports and context as a recent run (the base of check --since after an import edit,
+        # an import added and removed again): its configuration and graph findings hold.
+        shared_found, shared_notes = recent[shared_key]
+        return Analysis(context, per_module, shared_key, shared_found, list(shared_notes), declared)
     facts.release()
     # What is still loaded lives until the graph is done: keep it out of the collector's scans meanwhile
     # (at 10,000 modules those cost the graph build about a third of its time), and give it back
@@ -420,7 +426,37 @@ def analyse(
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:
         gc.unfreeze()
+    _keep_shared(store, recent, shared_key, tuple(shared), notes)
     return Analysis(context, per_module, shared_key, tuple(shared), notes, declared)
+
+
+#: How many whole-project parts (configuration and graph findings) are kept by their key, beyond the
+#: last run's: enough for the working tree and the base of ``check --since`` and an edit undone.
+_RECENT_SHARED = 4
+
+
+def _recent_shared(store: Store | None) -> dict[str, tuple[tuple[Finding, ...], list[str]]]:
+    """The whole-project parts of recent runs by ``shared_key`` (the cache's ``shared`` entry), or {}."""
+    kept = store.read("shared") if store is not None else None
+    if not isinstance(kept, dict) or not conforms(kept, dict[str, tuple[tuple[Finding, ...], list[str]]]):
+        return {}
+    return kept
+
+
+def _keep_shared(
+    store: Store | None,
+    recent: dict[str, tuple[tuple[Finding, ...], list[str]]],
+    key: str,
+    shared: tuple[Finding, ...],
+    notes: list[str],
+) -> None:
+    if store is None:
+        return
+    recent.pop(key, None)
+    recent[key] = (shared, list(notes))
+    while len(recent) > _RECENT_SHARED:
+        del recent[next(iter(recent))]
+    store.write("shared", recent)
 
 
 def _known_sites(
