@@ -394,6 +394,8 @@ def analyse(
         # The same imports and context as a recent run (the base of check --since after an import edit,
         # an import added and removed again): its configuration and graph findings hold.
         shared_found, shared_notes = recent[shared_key]
+        if next(reversed(recent)) != shared_key:  # the most recently used is the last to go
+            _keep_shared(store, recent, shared_key, shared_found, shared_notes)
         return Analysis(context, per_module, shared_key, shared_found, list(shared_notes), declared)
     facts.release()
     # What is still loaded lives until the graph is done: keep it out of the collector's scans meanwhile
