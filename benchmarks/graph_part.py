@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from arch_rules.engine.run.run import Options, run_full
+from arch_rules.engine.run import Options, run_full
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -314,8 +314,8 @@ class Bench:
                 row.wall.append(float(timed["wall"]))
                 row.cpu.append(float(timed["cpu"]))
                 row.peak_kib.append(peak)
-        except (RuntimeError, OSError, ValueError, KeyError) as exc:
-            row.note = f"failed: {exc}"[:200]
+        except (RuntimeError, OSError, ValueError, KeyError, IndexError) as exc:
+            row.note = f"failed: {type(exc).__name__}: {exc}"[:200]
         finally:
             out.unlink(missing_ok=True)
         return self._done(row)

@@ -394,17 +394,22 @@ def discover_paths(config: Config, paths: dict[str, str] | set[str], read: Any =
     files = set(paths)
     folders: dict[str, set[str]] = {}  # folder -> names of its sub-folders
     leaves: dict[str, list[str]] = {}  # folder -> names of its files
+    seen: set[str] = set()  # folders recorded in their parent, with all the folders above them
     for rel in files:
-        parts = rel.split("/")
-        leaves.setdefault("/".join(parts[:-1]), []).append(parts[-1])
-        for i in range(1, len(parts)):
-            folders.setdefault("/".join(parts[: i - 1]), set()).add(parts[i - 1])
+        folder, _, leaf = rel.rpartition("/")
+        leaves.setdefault(folder, []).append(leaf)
+        while folder and folder not in seen:
+            seen.add(folder)
+            parent, _, name = folder.rpartition("/")
+            folders.setdefault(parent, set()).add(name)
+            folder = parent
     ignore = _ignore_specs(config, files, read)
 
     def skips(rel: str) -> bool:
         return any(rel.startswith(prefix) and spec.match_file(rel[len(prefix) :]) for prefix, spec in ignore)
 
     wanted = set(config.root_packages) if config.root_packages is not None else None
+    root = str(config.root)
     modules: dict[str, Module] = {}
     namespaces: set[str] = set()
     problems: list[str] = []
@@ -431,7 +436,7 @@ def discover_paths(config: Config, paths: dict[str, str] | set[str], read: Any =
             if (stem != "__init__" and not stem.isidentifier()) or skips(rel):
                 continue
             module_name = name if stem == "__init__" else f"{name}.{stem}"
-            modules[module_name] = Module(module_name, str(config.root / rel), rel, stem == "__init__")
+            modules[module_name] = Module(module_name, os.path.join(root, rel), rel, stem == "__init__")
 
     for source_root in config.source_roots:
         base = posixpath.normpath(source_root)

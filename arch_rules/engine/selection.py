@@ -23,11 +23,15 @@ class Selection:
         self.ignore = (*config.rules.ignore, *ignore)
         self.severities = dict(config.rules.severity)
         self.per_file = [(globs.spec([glob]), codes) for glob, codes in config.rules.per_file_ignores]
+        self._selected: dict[str, bool] = {}  # by code: a report asks once per finding
 
     def selected(self, code: str) -> bool:
-        best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return best_select > best_ignore
+        known = self._selected.get(code)
+        if known is None:
+            best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+            best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+            known = self._selected[code] = best_select > best_ignore
+        return known
 
     def ignored_in(self, path: str, code: str) -> bool:
         """``per_file_ignores``: ``path`` is project-relative with ``/`` separators."""

@@ -62,7 +62,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.message)
 
     def with_severity(self, severity: str) -> Finding:
-        return replace(self, severity=severity)
+        return self if severity == self.severity else replace(self, severity=severity)
 
 
 @dataclass
