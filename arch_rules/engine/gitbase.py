@@ -10,11 +10,10 @@ and a context in which grimp reads the same bytes from memory.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,26 +287,24 @@ class GitTree:
                 data[rel] = self._bytes[rel]
         return data, hashes
 
-    @contextlib.contextmanager
-    def graph(self, project: Project) -> Iterator[object]:
-        """grimp reads the base's bytes from memory while the engine is inside this context."""
-        from grimp.application.config import settings
+    def file_system(self, project: Project) -> object:
+        """grimp's file system over the base's files, for the graph build (``graph.Inputs.file_system``).
+        The bytes are read from git only when grimp first asks for a file's text: a base whose graph
+        findings are reused (its imports unchanged, or a recent run's) reads none, and imports no grimp."""
 
-        self._preload(sorted(project.by_path))
-        files: dict[str, str] = {}
-        for module in project.modules.values():
-            try:
-                files[os.path.abspath(module.file)] = _for_grimp(read_source(self._bytes[module.relpath]))
-            except (SyntaxError, UnicodeDecodeError, LookupError):
-                files[os.path.abspath(module.file)] = ""  # ARC003: the graph leaves it out anyway
+        def texts() -> dict[str, str]:
+            self._preload(sorted(project.by_path))
+            files: dict[str, str] = {}
+            for module in project.modules.values():
+                try:
+                    files[os.path.abspath(module.file)] = _for_grimp(read_source(self._bytes[module.relpath]))
+                except (SyntaxError, UnicodeDecodeError, LookupError):
+                    files[os.path.abspath(module.file)] = ""  # ARC003: the graph leaves it out anyway
+            return files
+
         # The working tree's kept graph (arch_rules/graph/kept.py) serves every module whose content is the
         # same at the base (same content hash, so the same "mtime" for grimp): it is not scanned again.
-        saved = settings.FILE_SYSTEM
-        settings.configure(FILE_SYSTEM=_MemoryFileSystem(files))
-        try:
-            yield None
-        finally:
-            settings.configure(FILE_SYSTEM=saved)
+        return _MemoryFileSystem([os.path.abspath(module.file) for module in project.modules.values()], texts)
 
 
 def _for_grimp(text: str) -> str:
@@ -330,11 +327,13 @@ class _MemoryFileSystem:
 
     sep = os.sep
 
-    def __init__(self, files: dict[str, str]) -> None:
-        self._files = files
+    def __init__(self, paths: list[str], texts: Callable[[], dict[str, str]]) -> None:
+        self._paths = set(paths)
+        self._texts = texts
+        self._loaded: dict[str, str] | None = None
         self._basic: Any = None
         self._children: dict[str, tuple[set[str], set[str]]] = {}
-        for path in files:
+        for path in paths:
             folder, name = os.path.split(path)
             self._children.setdefault(folder, (set(), set()))[1].add(name)
             while True:
@@ -363,17 +362,25 @@ class _MemoryFileSystem:
     def split(self, file_name: str) -> tuple[str, str]:
         return os.path.split(file_name)
 
+    @property
+    def _files(self) -> dict[str, str]:
+        """Every file's text (absolute path -> text as ``_for_grimp`` gives it), read on first use."""
+        if self._loaded is None:
+            self._loaded = self._texts()
+        return self._loaded
+
     def read(self, file_name: str) -> str:
         return self._files[file_name][1:]
 
     def exists(self, file_name: str) -> bool:
-        return file_name in self._files
+        return file_name in self._paths or self._loaded is not None and file_name in self._loaded
 
     def get_mtime(self, file_name: str) -> float:
         return 0.0  # the engine's finders give grimp a version made from the content hash instead
 
     def write(self, file_name: str, contents: str) -> None:
         self._files[file_name] = "\n" + contents
+        self._paths.add(file_name)
 
     def convert_to_basic(self) -> Any:
         from grimp import _rustgrimp as rust  # type: ignore[attr-defined]

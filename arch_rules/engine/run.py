@@ -4,7 +4,6 @@ suppression, selection, severity, baseline. Knows nothing of terminals or argume
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import gc
@@ -89,7 +88,7 @@ class Tree(Protocol):
 
     def read(self, project: Project) -> tuple[Contents, dict[str, str]]: ...
 
-    def graph(self, project: Project) -> contextlib.AbstractContextManager[object]: ...
+    def file_system(self, project: Project) -> object: ...
 
 
 @dataclass
@@ -161,8 +160,8 @@ def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
     if previous is not None and previous.get("key") == key:
         analysis = Analysis.from_state(previous)
     else:
-        with tree.graph(project) if tree else contextlib.nullcontext():
-            analysis = analyse(project, options, hashes, previous, facts, data.get, cache)
+        file_system = tree.file_system(project) if tree else None
+        analysis = analyse(project, options, hashes, previous, facts, data.get, cache, file_system)
         facts.save()
         cache.write(name, {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
     report = _report(project, analysis, options)
@@ -326,10 +325,12 @@ def analyse(
     facts: FactStore,
     read: Callable[[str], bytes | None] | None = None,
     store: Store | None = None,
+    file_system: object = None,
 ) -> Analysis:
     """Every finding of the project, reusing the previous run's per-module and whole-project parts where they
     still hold. ``read`` gives a file's bytes (the libcst rules read interface modules and the files they
-    visit); without it the standards are not run."""
+    visit); without it the standards are not run. ``file_system``: grimp's, for files not on the disk
+    (``Tree.file_system``)."""
     before = Analysis.from_state(previous) if previous else None
     # The libcst rules (standards, deprecations, plugins): None when the project declares none. What each
     # module declares deprecated is kept with its result, so only changed files are read for it.
@@ -424,6 +425,7 @@ def analyse(
                 fallback=None if owner else "graph",
                 missing=frozenset(name for r in per_module.values() for name in r.missing),
                 sites=_known_sites(project, before, hashes) if before is not None else {},
+                file_system=file_system,
             )
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:

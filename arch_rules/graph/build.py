@@ -53,7 +53,7 @@ def build_graph(
     for _attempt in range(len(project.modules) + 1):
         keep = {name for name in project.modules if name not in broken}
         try:
-            with _project_finders(project, keep.__contains__), _rust_panics_quiet():
+            with _project_finders(project, keep.__contains__, inputs.file_system), _rust_panics_quiet():
                 graph = _scan_project(project, translation, store, keep, inputs)
             break
         except SourceSyntaxError as exc:
@@ -178,8 +178,9 @@ def _versions_by_name(project: Project) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[None]:
-    """grimp's package and module finders, bound to the project for the duration of one build."""
+def _project_finders(project: Project, keep: Callable[[str], bool], file_system: Any = None) -> Iterator[None]:
+    """grimp's package and module finders, bound to the project for the duration of one build; and its
+    file system, when the files are not the disk's (``Inputs.file_system``)."""
     from grimp.application.config import settings
 
     roots = [str((project.root / r).resolve()) for r in project.config.source_roots]
@@ -221,8 +222,13 @@ def _project_finders(project: Project, keep: Callable[[str], bool]) -> Iterator[
             return dataclasses.replace(found, module_files=files)
 
     with _GRIMP_SETTINGS_LOCK:
-        saved = {"PACKAGE_FINDER": settings.PACKAGE_FINDER, "MODULE_FINDER": settings.MODULE_FINDER}
-        settings.configure(PACKAGE_FINDER=PackageFinder(), MODULE_FINDER=ModuleFinder())
+        saved = {
+            "PACKAGE_FINDER": settings.PACKAGE_FINDER,
+            "MODULE_FINDER": settings.MODULE_FINDER,
+            "FILE_SYSTEM": settings.FILE_SYSTEM,
+        }
+        chosen = {"FILE_SYSTEM": file_system} if file_system is not None else {}
+        settings.configure(PACKAGE_FINDER=PackageFinder(), MODULE_FINDER=ModuleFinder(), **chosen)
         try:
             yield
         finally:

@@ -62,6 +62,9 @@ class Inputs:
     #: Where the last run located imports of modules whose content has not changed since: (module, line)
     #: to (column, end line, snippet). A chain starting there is located without loading the module's facts.
     sites: Mapping[tuple[str, int], tuple[int, int, str]] = field(default_factory=dict)
+    #: grimp's file system for files that are not on the disk (the base of ``check --since``, read from
+    #: git); None: the disk.
+    file_system: Any = None
 
 
 def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:
