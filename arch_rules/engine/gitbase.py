@@ -10,6 +10,7 @@ and a context in which grimp reads the same bytes from memory.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import subprocess
@@ -215,10 +216,17 @@ class GitTree:
     result_name = "result-base"
 
     def __init__(
-        self, base: Base, config_path: Path, cache: bool = True, shards: dict[str, dict[str, Any]] | None = None
+        self,
+        base: Base,
+        config_path: Path,
+        cache: bool = True,
+        shards: dict[str, dict[str, Any]] | None = None,
+        start: dict[str, Any] | None = None,
     ) -> None:
         #: The working tree's run's fact shards: the base's unchanged files are in them already.
         self.shards = shards
+        #: The working tree's run's result (``engine.run.Tree.start``).
+        self.start = start
         self.base = base
         self.config_path = config_path
         self.cache = cache
@@ -304,7 +312,7 @@ class GitTree:
 
         # The working tree's kept graph (arch_rules/graph/kept.py) serves every module whose content is the
         # same at the base (same content hash, so the same "mtime" for grimp): it is not scanned again.
-        return _MemoryFileSystem([os.path.abspath(module.file) for module in project.modules.values()], texts)
+        return _MemoryFileSystem(lambda: [os.path.abspath(m.file) for m in project.modules.values()], texts)
 
 
 def _for_grimp(text: str) -> str:
@@ -327,24 +335,34 @@ class _MemoryFileSystem:
 
     sep = os.sep
 
-    def __init__(self, paths: list[str], texts: Callable[[], dict[str, str]]) -> None:
-        self._paths = set(paths)
+    def __init__(self, paths: Callable[[], list[str]], texts: Callable[[], dict[str, str]]) -> None:
+        # Both are worked out on first use: a run that builds no graph for the base pays for neither.
+        self._list_paths = paths
         self._texts = texts
         self._loaded: dict[str, str] | None = None
         self._basic: Any = None
-        self._children: dict[str, tuple[set[str], set[str]]] = {}
-        for path in paths:
+
+    @functools.cached_property
+    def _paths(self) -> set[str]:
+        return set(self._list_paths())
+
+    @functools.cached_property
+    def _children(self) -> dict[str, tuple[set[str], set[str]]]:
+        """Folder -> (its sub-folders, its files), for ``walk``."""
+        children: dict[str, tuple[set[str], set[str]]] = {}
+        for path in self._paths:
             folder, name = os.path.split(path)
-            self._children.setdefault(folder, (set(), set()))[1].add(name)
+            children.setdefault(folder, (set(), set()))[1].add(name)
             while True:
                 parent, child = os.path.split(folder)
                 if parent == folder:
                     break
-                entry = self._children.setdefault(parent, (set(), set()))
+                entry = children.setdefault(parent, (set(), set()))
                 if child in entry[0]:
                     break
                 entry[0].add(child)
                 folder = parent
+        return children
 
     def dirname(self, filename: str) -> str:
         return os.path.dirname(filename)

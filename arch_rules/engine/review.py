@@ -52,7 +52,7 @@ def check_since(options: Options, ref: str, detailed: bool = False) -> Run:
     base = gitbase.resolve(current.config.root, ref)
     store = current.project.facts
     shards = store.shards if isinstance(store, FactStore) else None
-    tree = gitbase.GitTree(base, current.config.path, cache=options.cache, shards=shards)
+    tree = gitbase.GitTree(base, current.config.path, cache=options.cache, shards=shards, start=current.state)
     try:
         return _compare(options, ref, current, tree, detailed)
     finally:

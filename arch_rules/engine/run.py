@@ -79,6 +79,9 @@ class Tree(Protocol):
     result_name: str
     #: Fact shards another run of this process has read already (content-addressed, so shareable).
     shards: dict[str, dict[str, Any]] | None
+    #: The working tree's result as its run of this process left it (``Run.state``): where this tree's
+    #: first run starts from, instead of reading and checking the cache's ``result`` entry again.
+    start: dict[str, Any] | None
 
     def load_config(self, options: Options) -> Config: ...
 
@@ -101,6 +104,8 @@ class Run:
     data: dict[str, bytes] = field(default_factory=dict)
     #: The records of the rules team plugins add, by code (the built-in ones are ``rules.all_rules()``).
     plugin_rules: dict[str, Rule] = field(default_factory=dict)
+    #: The result as the cache holds it (None without a cache): ``Tree.start`` of the base of --since.
+    state: dict[str, Any] | None = None
 
 
 def prepare(options: Options, tree: Tree | None = None) -> tuple[Config, Project]:
@@ -154,20 +159,22 @@ def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
     previous = _cached_result(cache, name)
     if tree is not None and (previous is None or previous.get("key") != key):
         # Another tree's first run starts from the working tree's result: what did not change is reused.
-        previous = _cached_result(cache, "result") or previous
+        previous = (tree.start if cache.reads else None) or _cached_result(cache, "result") or previous
     facts = FactStore(project, data, hashes, cache, options.jobs, tree.shards if tree else None)
     project.facts = facts
+    state = previous
     if previous is not None and previous.get("key") == key:
         analysis = Analysis.from_state(previous)
     else:
         file_system = tree.file_system(project) if tree else None
         analysis = analyse(project, options, hashes, previous, facts, data.get, cache, file_system)
         facts.save()
-        cache.write(name, {"format": _RESULT_FORMAT, "key": key, **analysis.state()})
+        state = {"format": _RESULT_FORMAT, "key": key, **analysis.state()}
+        cache.write(name, state)
     report = _report(project, analysis, options)
     report.notes.extend(project.notes)
     report.notes.extend(analysis.notes)
-    return Run(config, project, report, data, plugin_rules)
+    return Run(config, project, report, data, plugin_rules, state if cache.enabled else None)
 
 
 def _check_codes(options: Options, plugin_rules: dict[str, Rule]) -> None:
