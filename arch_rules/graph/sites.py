@@ -93,8 +93,13 @@ def missing_imports(project: Project, name: str, facts: Any) -> set[str]:
         for target in project.targets(name, fact):
             if not target.first_party:
                 continue
-            for candidate in (target.module, *(f"{target.module}.{n}" for n in target.names if n != "*")):
-                if candidate not in found and not project.exists(candidate):
+            if not project.exists(target.module):
+                found.add(target.module)
+            if not _could_be_module(project, f"{target.module}.x"):
+                continue  # names taken from a plain module are its attributes, never modules
+            for imported in target.names:
+                candidate = f"{target.module}.{imported}"
+                if imported != "*" and candidate not in found and not project.exists(candidate):
                     found.add(candidate)
     return found
 
