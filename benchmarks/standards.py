@@ -34,7 +34,7 @@ ban = ["datetime.datetime.now", "time.time", "os.environ", "os.getenv", "print"]
 because = "Benchmark: a ban over the whole package."
 """
 
-PLUGIN = '''\
+PLUGIN = """\
 import libcst as cst
 
 from arch_rules import LintRule
@@ -48,7 +48,7 @@ class NoRawExecute(LintRule):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "execute":
             self.report(node)
-'''
+"""
 
 #: The floor: what any libcst rule needs before it can look at a file.
 FLOOR = """

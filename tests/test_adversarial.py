@@ -103,24 +103,27 @@ SCALARS = st.one_of(
 VALUES = st.recursive(
     SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(HOSTILE, inner, max_size=3), max_leaves=6
 )
-KEYS = st.sampled_from(
-    [
-        "source_roots",
-        "root_packages",
-        "exclude",
-        "require_owner",
-        "type_checking_imports",
-        "acyclic",
-        "codeowners",
-        "cache_dir",
-        "max_file_size",
-        "layers",
-        "teams",
-        "forbid",
-        "independent",
-        "rules",
-    ]
-) | HOSTILE
+KEYS = (
+    st.sampled_from(
+        [
+            "source_roots",
+            "root_packages",
+            "exclude",
+            "require_owner",
+            "type_checking_imports",
+            "acyclic",
+            "codeowners",
+            "cache_dir",
+            "max_file_size",
+            "layers",
+            "teams",
+            "forbid",
+            "independent",
+            "rules",
+        ]
+    )
+    | HOSTILE
+)
 
 
 def toml_string(text: str) -> str:

@@ -19,8 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 CASES = {
     "try": (
-        "try:\n    from a import b\nexcept ImportError:\n    import c\nelse:\n    import d\n"
-        "finally:\n    import e\n"
+        "try:\n    from a import b\nexcept ImportError:\n    import c\nelse:\n    import d\nfinally:\n    import e\n"
     ),
     "match": "match x:\n    case 1:\n        import a\n    case _:\n        from b import c\n",
     "nested": (

@@ -238,17 +238,13 @@ def test_a_broken_configuration_leaves_the_other_plugins_running(tmp_path: Path)
             timeout=300,
         )
         assert (done.returncode, done.stderr) == (1, ""), done.stdout
-        assert {(p, line, code) for p, line, _, code, _ in parse(done.stdout)} == {
-            ("src/shop/web/views.py", 1, "E501")
-        }
+        assert {(p, line, code) for p, line, _, code, _ in parse(done.stdout)} == {("src/shop/web/views.py", 1, "E501")}
 
 
 def test_the_baseline_is_honoured_as_by_check(tmp_path: Path) -> None:
     """`check` passes and `flake8` fails on the same tree no more: accepted findings stay accepted."""
     project = make_project(tmp_path / "shop")
-    subprocess.run(
-        [sys.executable, "-m", "arch_rules", "baseline"], cwd=project, check=True, capture_output=True
-    )
+    subprocess.run([sys.executable, "-m", "arch_rules", "baseline"], cwd=project, check=True, capture_output=True)
     (project / "src/shop/web/new.py").write_text("from shop.payments._gateway import Charge\n")  # new: reported
     found = parse(flake8(project, "src").stdout)
     assert found == cli_per_file(project)
@@ -259,9 +255,7 @@ def test_the_baseline_is_honoured_as_by_check(tmp_path: Path) -> None:
 
 
 MULTI_LINE = (
-    "from shop.payments._gateway import (\n"
-    "    Charge,  # noqa: ARC101, ARC102, ARC105 -- moving to the API in Q3\n"
-    ")\n"
+    "from shop.payments._gateway import (\n    Charge,  # noqa: ARC101, ARC102, ARC105 -- moving to the API in Q3\n)\n"
 )
 
 
@@ -339,9 +333,7 @@ def test_a_process_that_runs_flake8_twice_reports_the_problem_each_time(tmp_path
         "Path('pyproject.toml').write_text(Path('pyproject.toml').read_text().replace('contcat =', 'contact ='))\n"
         "run()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=300
-    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert [line.split(": ")[1].split()[0] for line in lines if ": ARC" in line] == ["ARC000", "ARC000", "ARC101"]

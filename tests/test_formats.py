@@ -475,9 +475,7 @@ def test_sarif_results_rules_and_locations() -> None:
         assert _is_relative_uri_reference(location["artifactLocation"]["uri"])
     # The stable, line-independent fingerprint, for code scanning's alert tracking.
     findings = sorted(sample_report().findings, key=lambda f: f.sort_key())
-    assert [r["partialFingerprints"] for r in results] == [
-        {"archRulesFingerprint/v1": f.fingerprint} for f in findings
-    ]
+    assert [r["partialFingerprints"] for r in results] == [{"archRulesFingerprint/v1": f.fingerprint} for f in findings]
     assert "repository root" in run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
     odd = results[0]
     assert odd["message"]["text"] == ODD_MESSAGE and odd["level"] == "error"

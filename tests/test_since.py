@@ -66,12 +66,12 @@ BASE = {
     # ARC201 at the base: core.util -> glue -> web.views (a chain up the layers); the change removes it.
     "src/shop/core/util.py": "from shop import glue\n",
     "src/shop/glue.py": "import shop.web.views\n",
-    "src/shop/billing/__init__.py": DOC + '__all__: list[str] = []\n',
+    "src/shop/billing/__init__.py": DOC + "__all__: list[str] = []\n",
     "src/shop/billing/api.py": DOC
     + '__all__ = ["charge", "refund"]\n\n\ndef charge(amount: int) -> None:\n    """Charge."""\n\n\n'
     'def refund(amount: int) -> None:\n    """Refund."""\n',
     "src/shop/billing/internal.py": DOC + 'def secret() -> None:\n    """Secret."""\n',
-    "src/shop/orders/__init__.py": DOC + '__all__: list[str] = []\n',
+    "src/shop/orders/__init__.py": DOC + "__all__: list[str] = []\n",
     "src/shop/orders/views.py": DOC + "from shop.billing.api import charge\n",
     # An old violation the change fixes:
     "src/shop/orders/old.py": DOC + "from shop.billing.internal import secret\n",
@@ -284,8 +284,12 @@ def test_whole_tree_markdown_has_the_dependency_matrix(
     [
         ("none", "HEAD", "is not inside a git repository"),
         ("repo", "no-such-branch", "no commit 'no-such-branch' in this repository; fetch it first"),
-        ("shallow", "HEAD~1", "no commit 'HEAD~1' in this shallow clone; fetch it first (GitHub Actions: "
-         "actions/checkout with `fetch-depth: 0`"),
+        (
+            "shallow",
+            "HEAD~1",
+            "no commit 'HEAD~1' in this shallow clone; fetch it first (GitHub Actions: "
+            "actions/checkout with `fetch-depth: 0`",
+        ),
         ("empty", "HEAD", "HEAD has no commit yet"),
         ("repo", "--all", "expected a git revision"),
     ],
@@ -418,9 +422,7 @@ def test_markdown_lists_are_cut_to_fit_a_comment() -> None:
     from arch_rules.model.summary import Review, TeamCard
     from arch_rules.rules import all_rules
 
-    findings = [
-        Finding("ARC102", f"m{i} imports x | y", f"src/m{i}.py", line=i + 1, team="billing") for i in range(60)
-    ]
+    findings = [Finding("ARC102", f"m{i} imports x | y", f"src/m{i}.py", line=i + 1, team="billing") for i in range(60)]
     review = Review(teams=(TeamCard("billing", "#billing"),), base="main (0123456789)")
     text = render("markdown", Report(findings=findings, review=review), FormatContext("0", all_rules()))
     assert text.startswith(MARKER + "\n## arch-rules: what this change does to the architecture\n")

@@ -132,7 +132,7 @@ def test_split_teams_moves_the_central_teams_and_keeps_the_findings(  # type: ig
 ) -> None:
     central = (
         CONFIG
-        + "\n# who owns what\n[tool.arch_rules.teams.billing]\nowns = [\"shop.billing\"]\ncontact = \"#billing-eng\"\n"
+        + '\n# who owns what\n[tool.arch_rules.teams.billing]\nowns = ["shop.billing"]\ncontact = "#billing-eng"\n'
         + '\n[tool.arch_rules.teams.orders]\nowns = ["shop.orders"]\ndepends_on = ["billing"]\n'
         + '\n[tool.arch_rules.teams.everyone]\nowns = ["shop.*"]\n'
         + '\n[[tool.arch_rules.forbid]]\nfrom = ["shop.billing"]\nimport = ["requests"]\n'

@@ -409,9 +409,7 @@ class ArchRulesServer(LanguageServer):
                     continue
                 seen.add(target.module)
                 parts.append(self._describe(target.module, target.first_party))
-        findings = [
-            f for f in self._buffer_findings(uri) if f.line <= line <= (f.end_line or f.line)
-        ] + [
+        findings = [f for f in self._buffer_findings(uri) if f.line <= line <= (f.end_line or f.line)] + [
             f
             for f in (state.run.report.findings if state.run else ())
             if f.path == module.relpath and self._graph(f) and f.line <= line <= (f.end_line or f.line)
@@ -575,4 +573,3 @@ def build() -> ArchRulesServer:
 def serve() -> None:
     """Run the server on stdin/stdout until the editor says exit."""
     build().start_io()
-

@@ -327,7 +327,7 @@ def translate(config: ImportLinterConfig, cwd: Path) -> Migration:
                 )
             else:
                 untranslated.append(
-                    f"{where}: translated as private_imports = \"everywhere\"; arch-rules' ARC105 also reports "
+                    f'{where}: translated as private_imports = "everywhere"; arch-rules\' ARC105 also reports '
                     "imports of private names (from m import _x), which import-linter does not"
                 )
         elif kind == "protected":

@@ -156,9 +156,7 @@ def _verify(config: Config, moves: list[Move], text: str) -> None:
         if moved is None:
             raise UsageError(f"{move.relpath}: the split would not load ({problems[0]}); nothing written")
         merged[moved.name] = _meaning(moved)
-    expected = {
-        team.name: _meaning(team) for team in config.teams if team.key.startswith("tool.arch_rules.teams.")
-    }
+    expected = {team.name: _meaning(team) for team in config.teams if team.key.startswith("tool.arch_rules.teams.")}
     if merged != expected:
         raise UsageError("the split would change what the teams declare; nothing written (please report it)")
 

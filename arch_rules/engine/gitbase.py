@@ -60,9 +60,7 @@ class Base:
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, input=data, capture_output=True, timeout=300, check=False
-        )
+        return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, timeout=300, check=False)
     except FileNotFoundError:
         raise UsageError("--since needs git, and no `git` command was found on PATH") from None
     except (OSError, subprocess.SubprocessError) as exc:

@@ -104,6 +104,7 @@ def with_team_files(config: Config, project: Project, read: Reader | None = None
 def parse(relpath: str, package: str, content: bytes, problems: list[str]) -> Team | None:
     """The team the team file at ``relpath`` (in ``package``) declares, or None with its problems added to
     ``problems`` (one line each, naming the file and the key)."""
+
     def problem(key: str, message: str) -> None:
         problems.append(f"{relpath}: {key}: {message}")
 

@@ -21,6 +21,7 @@ TWO_TEAMS = """
     owns = ["shop.payments"]
 """
 
+
 class PrivateNameImport(ImportRule):
     code = "ARC105"
     name = "private-name-import"
@@ -30,7 +31,7 @@ class PrivateNameImport(ImportRule):
         "notice. Inside the package that defines it, using it is fine, since the same people change both "
         "sides. From outside, the import ties two packages together through a detail its owners expect to be "
         "free to change. By default the rule applies where the declaration draws a line: one team's code "
-        "using another team's private module or name (`private_imports = \"everywhere\"` extends it to every "
+        'using another team\'s private module or name (`private_imports = "everywhere"` extends it to every '
         "package boundary of the project)."
     )
     bad = example(
@@ -108,9 +109,9 @@ class PrivateNameImport(ImportRule):
         "module `m` belongs to `m` when `m` is a package, else to `m`'s package. Importers anywhere inside "
         "that package may use it. Only the project's own modules are checked: private names of third-party "
         "packages are not this rule's concern. Where it applies is the top-level key `private_imports`: "
-        "`\"across_teams\"` (the default) reports an import only when the private module or name belongs to "
+        '`"across_teams"` (the default) reports an import only when the private module or name belongs to '
         "a team and the importing module does not belong to that team, so a project that declares no team "
-        "gets no ARC105; `\"everywhere\"` reports every import of a private module or name from outside the "
+        'gets no ARC105; `"everywhere"` reports every import of a private module or name from outside the '
         "package that defines it. `from pkg import name` takes the name `pkg` binds when it binds one, even "
         "if `pkg.name` is also a submodule."
     )

@@ -78,9 +78,7 @@ class UnusedSuppression(SuppressionRule):
         unused = [
             c
             for c in listed
-            if c not in ("ARC403", "ARC404")
-            and not any(f.code.startswith(c) for f in hidden)
-            and active(path, c)
+            if c not in ("ARC403", "ARC404") and not any(f.code.startswith(c) for f in hidden) and active(path, c)
         ]
         if not unused:
             return
