@@ -144,7 +144,9 @@ class Cache:
 _ENTRY_LIMIT = 1 << 31
 
 #: The names of the entries this module writes (``result-<tag>``, ``facts-XX-<tag>``).
-_OURS = re.compile(r"(?:result|result-base|blobs|stat|graph|graph-base|shared|facts-[0-9a-f]{2})-v\d+-.+\.pickle")
+_OURS = re.compile(
+    r"(?:result|result-base|blobs|stat|graph|graph-base|shared|ignores|facts-[0-9a-f]{2})-v\d+-.+\.pickle"
+)
 
 #: What a cache entry may contain. Anything else in a pickle (a class that runs code on load, say one
 #: planted in a repository's committed cache folder) makes the entry a miss: a cache is data, and

@@ -108,11 +108,23 @@ class Run:
     state: dict[str, Any] | None = None
 
 
-def prepare(options: Options, tree: Tree | None = None) -> tuple[Config, Project]:
+def prepare(options: Options, tree: Tree | None = None, kept_ignores: bool = False) -> tuple[Config, Project]:
     """The configuration and the project model it describes, with the teams of team files and CODEOWNERS;
-    every problem at once as a ``ConfigError``. With ``tree``, of the files it holds."""
+    every problem at once as a ``ConfigError``. With ``tree``, of the files it holds. ``kept_ignores``:
+    the walk reuses the last run's exclude / .gitignore answers from the cache (``ignores`` entry) while
+    the ignore files are unchanged, and keeps its own for the next run."""
     config = tree.load_config(options) if tree else load(options.config, options.start, rules.codes())
-    project = tree.discover(config) if tree else discover(config, git_only=options.git_only)
+    if tree is not None:
+        project = tree.discover(config)
+    else:
+        cache = open_cache(config, options.cache) if kept_ignores and options.cache else None
+        kept = cache.read("ignores") if cache is not None else None
+        known = None
+        if isinstance(kept, dict) and conforms(kept.get("key"), str) and conforms(kept.get("answers"), dict[str, bool]):
+            known = (kept["key"], kept["answers"])
+        project = discover(config, git_only=options.git_only, ignores=known)
+        if cache is not None and project.ignores != known:
+            cache.write("ignores", {"key": project.ignores[0], "answers": project.ignores[1]})
     from arch_rules.model.teamfiles import with_team_files
 
     config, project = with_team_files(config, project, tree.file if tree else None)
@@ -147,7 +159,7 @@ def run_full(options: Options, tree: Tree | None = None) -> Run:
 
 
 def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
-    config, project = prepare(options, tree)
+    config, project = prepare(options, tree, kept_ignores=trust_cache)
     cache = open_cache(config, options.cache)
     cache.reads = trust_cache
     plugin_rules = plugin_records(config, cache)
