@@ -69,7 +69,7 @@ class Pattern:
     def literal_segments(self) -> int:
         return sum(1 for s in self.text.split(".") if s not in ("*", "**"))
 
-    @property
+    @functools.cached_property
     def specificity(self) -> tuple[int, int]:
         """More literal segments wins, then more segments (docs/configuration.md, ownership)."""
         return (self.literal_segments, len(self.text.split(".")))

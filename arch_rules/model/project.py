@@ -152,10 +152,14 @@ class Project:
         """Every ``owns`` pattern covering ``name``, in configuration order."""
         literal, wild = self._owns_index
         found: list[tuple[Pattern, Team]] = []
-        parts = name.split(".")
-        for end in range(1, len(parts) + 1):
-            found.extend(literal.get(".".join(parts[:end]), ()))
-        found.extend(claim for claim in wild if claim[0].covers(name))
+        end = 0
+        while end >= 0:  # each prefix of the name at a dot, then the name itself
+            end = name.find(".", end + 1)
+            claims = literal.get(name if end < 0 else name[:end])
+            if claims:
+                found.extend(claims)
+        if wild:
+            found.extend(claim for claim in wild if claim[0].covers(name))
         if len(found) > 1:
             order = self._team_order
             found.sort(key=lambda claim: order[claim[1].name])
