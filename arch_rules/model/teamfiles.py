@@ -29,9 +29,10 @@ from typing import Any
 
 from arch_rules import defaults, safefile
 from arch_rules.errors import ConfigError
-from arch_rules.model.config import _TEAM_NAME_RE, Config, Team, _one_line, _type_name, did_you_mean
+from arch_rules.model.config import Config, Team
 from arch_rules.model.patterns import Pattern, pattern_problem
 from arch_rules.model.project import Project
+from arch_rules.model.validate_values import TEAM_NAME_RE, did_you_mean, one_line, type_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -124,15 +125,15 @@ def parse(relpath: str, package: str, content: bytes, problems: list[str]) -> Te
     name = data.get("name")
     if "name" not in data:
         problem("name", "required key is missing (the team's name)")
-    elif not isinstance(name, str) or not _TEAM_NAME_RE.match(name):
-        problem("name", f"{json.dumps(name) if isinstance(name, str) else _type_name(name)} is not a valid team name")
+    elif not isinstance(name, str) or not TEAM_NAME_RE.match(name):
+        problem("name", f"{json.dumps(name) if isinstance(name, str) else type_name(name)} is not a valid team name")
 
     def strings(key: str) -> list[str] | None:
         if key not in data:
             return None
         value = data[key]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            shown = f'got a string (write ["{value}"])' if isinstance(value, str) else f"got {_type_name(value)}"
+            shown = f'got a string (write ["{value}"])' if isinstance(value, str) else f"got {type_name(value)}"
             problem(key, f"expected a list of strings, {shown}")
             return None
         return value
@@ -169,18 +170,18 @@ def parse(relpath: str, package: str, content: bytes, problems: list[str]) -> Te
     if isinstance(raw_deprecated, dict):  # as in the central table: "dotted.name" = "what to do instead"
         for dotted, text in raw_deprecated.items():
             if not isinstance(text, str):
-                problem(f'deprecated."{dotted}"', f"expected the deprecation text as a string, got {_type_name(text)}")
+                problem(f'deprecated."{dotted}"', f"expected the deprecation text as a string, got {type_name(text)}")
             else:
-                deprecated.append((dotted, _one_line(text)))
+                deprecated.append((dotted, one_line(text)))
     else:
         deprecated = [(dotted, "") for dotted in strings("deprecated") or ()]
 
     def string(key: str) -> str:
         value = data.get(key, "")
         if not isinstance(value, str):
-            problem(key, f"expected a string, got {_type_name(value)}")
+            problem(key, f"expected a string, got {type_name(value)}")
             return ""
-        return _one_line(value)
+        return one_line(value)
 
     contact, because = string("contact"), string("because")
     if len(problems) > before or not isinstance(name, str):
