@@ -112,6 +112,8 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("file fixed", lambda root: (root / "shop/domain/broken.py").write_text("import shop.web.views\n")),
     # a file broken: it leaves the graph
     ("file broken", lambda root: edit(root, "shop/web/views.py", lambda t: t + "def oops(:\n")),
+    # a file without imports broken: its import facts stay the same (none), yet it leaves the graph too
+    ("file without imports broken", lambda root: (root / "shop/orders/__init__.py").write_text("def oops(:\n")),
 ]
 
 

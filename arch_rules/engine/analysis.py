@@ -158,7 +158,11 @@ def analyse(
             _missing_imports(project, name, own) if options.graph else (),
             declares.get(module.relpath),
         )
-    imports = content_hash("\0".join(f"{rel}:{r.imports}" for rel, r in sorted(per_module.items())).encode())
+    # Whether a module parses is part of it: a file with no imports that stops parsing leaves the graph
+    # (and the graph's note says so) although its import facts are the same (none).
+    imports = content_hash(
+        "\0".join(f"{rel}:{r.imports}:{int(r.broken)}" for rel, r in sorted(per_module.items())).encode()
+    )
     shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())
     declared = (
         before.declared
