@@ -211,3 +211,67 @@ def test_an_import_edit_undone_takes_the_graph_findings_of_the_run_before(
     assert undone == original
     monkeypatch.undo()
     assert (undone, notes) == everything(root, cache=False)
+
+
+LEFT_OUT_CONFIG = """\
+[tool.arch_rules]
+root_packages = ["shop"]
+exclude = ["shop/gen.py"]
+
+[[tool.arch_rules.layers]]
+order = ["shop.web", "shop.domain"]
+"""
+
+
+def left_out_notes(root: Path, **options: object) -> list[str]:
+    return [note for note in arch_rules.check(root, **options).notes if "excluded or gitignored" in note]
+
+
+def test_the_left_out_note_follows_the_disk_and_runs_without_the_graph(tmp_path: Path) -> None:
+    """Whether an excluded module the code imports exists is a fact of the disk, not of any file's content:
+    a cached run says what a run without the cache says when it appears, goes, and after a --no-graph run
+    (which works out no module's left-out names)."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/web.py": "import shop.domain\n",
+        "shop/domain.py": "import shop.gen\n",
+    }
+    root = write_project(tmp_path, files, LEFT_OUT_CONFIG)
+    assert left_out_notes(root) == left_out_notes(root, cache=False) == []
+    (root / "shop/gen.py").write_text("X = 1\n")  # no module of the project changed
+    assert left_out_notes(root) == left_out_notes(root, cache=False) != []
+    (root / "shop/gen.py").unlink()
+    assert left_out_notes(root) == left_out_notes(root, cache=False) == []
+    # an edit and its undoing (the whole-project part of the run before is reused), the file there again
+    edit(root, "shop/domain.py", lambda t: "X = 2\n")
+    arch_rules.check(root)
+    (root / "shop/gen.py").write_text("X = 1\n")
+    edit(root, "shop/domain.py", lambda t: "import shop.gen\n")
+    assert left_out_notes(root) == left_out_notes(root, cache=False) != []
+    # a run without the graph first: its kept results name no left-out modules
+    (root / "shop/web.py").write_text("import shop.domain\nimport os\n")
+    arch_rules.check(root, graph=False)
+    assert left_out_notes(root) == left_out_notes(root, cache=False) != []
+
+
+def test_two_statements_on_one_line_are_located_each_at_its_own(tmp_path: Path) -> None:
+    """``import shop.other; import shop.mid``: each chain is located at the statement that starts it, on a
+    run that reuses the last run's locations (the importing module unchanged) as on one without the cache."""
+    config = (
+        '[tool.arch_rules]\nroot_packages = ["shop"]\n\n'
+        '[[tool.arch_rules.forbid]]\nfrom = ["shop.domain"]\nimport = ["shop.web"]\n'
+    )
+    files = {
+        "shop/__init__.py": "",
+        "shop/web.py": "",
+        "shop/domain.py": "import shop.mid\nimport shop.other; import shop.mid\n",
+        "shop/mid.py": "import shop.web\n",
+        "shop/other.py": "X = 1\n",
+    }
+    root = write_project(tmp_path, files, config)
+    first = same_as_no_cache(root)
+    assert {(f.line, f.column) for f in first if f.code == "ARC204"} == {(1, 1), (2, 20)}
+    (root / "shop/other.py").write_text("import shop.web\n")  # now shop.other starts a chain too, at column 1
+    found = same_as_no_cache(root)
+    located = {(f.line, f.column, f.chain[0].imported) for f in found if f.code == "ARC204"}
+    assert (2, 1, "shop.other") in located and (2, 20, "shop.mid") in located

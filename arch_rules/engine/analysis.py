@@ -22,12 +22,22 @@ from arch_rules.engine.standards import Standards
 from arch_rules.engine.store import FactStore, extract_many
 from arch_rules.facts import FileFacts, Noqa
 from arch_rules.model.findings import Finding
+from arch_rules.model.leftout import left_out_note, missing_imports
 from arch_rules.model.project import Project
 
 if TYPE_CHECKING:
     from arch_rules.graph import Store
 
-__all__ = ["RESULT_FORMAT", "Analysis", "ModuleResult", "analyse", "cached_result", "valid_result"]
+__all__ = [
+    "RESULT_FORMAT",
+    "Analysis",
+    "ModuleResult",
+    "analyse",
+    "cached_result",
+    "graph_versions",
+    "left_out",
+    "valid_result",
+]
 
 
 #: The layout of the cached result; a change makes old entries a miss.
@@ -49,8 +59,9 @@ class ModuleResult:
     broken: bool = False
     uncounted: tuple[int, ...] = ()
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    #: First-party names its imports refer to that are not modules (the graph's note on left-out modules).
-    missing: tuple[str, ...] = ()
+    #: First-party names its imports refer to that are not modules (the note on left-out modules,
+    #: ``model.leftout``); None: not worked out (a run without the graph).
+    missing: tuple[str, ...] | None = None
     #: The ``@deprecated`` definitions it declares (``deprecations.collect``); None: not looked at.
     deprecations: tuple[tuple[str, str, int], ...] | None = None
 
@@ -142,6 +153,9 @@ def analyse(
         module = project.modules[name]
         reused = unchanged.get(module.relpath)
         if reused is not None:
+            if reused.missing is None and options.graph:  # kept by a run without the graph
+                missing = _missing_imports(project, name, facts[name])
+                reused = dataclasses.replace(reused, missing=missing)
             per_module[module.relpath] = reused
             continue
         own = facts[name]
@@ -155,7 +169,7 @@ def analyse(
             own.syntax_error is not None,
             tuple(sorted({fact.line for fact in own.imports if not fact.dynamic and not project.counts(fact)})),
             rules.module_parts(project, name, own),
-            _missing_imports(project, name, own) if options.graph else (),
+            _missing_imports(project, name, own) if options.graph else None,
             declares.get(module.relpath),
         )
     # Whether a module parses is part of it: a file with no imports that stops parsing leaves the graph
@@ -163,7 +177,9 @@ def analyse(
     imports = content_hash(
         "\0".join(f"{rel}:{r.imports}:{int(r.broken)}" for rel, r in sorted(per_module.items())).encode()
     )
-    shared_key = content_hash(f"{context}\0{imports}\0graph={options.graph}".encode())
+    # The graph engine's versions too: an upgrade of import-linter or grimp can change ARC2xx findings.
+    graph = f"graph={options.graph}" + (f" {graph_versions()}" if options.graph else "")
+    shared_key = content_hash(f"{context}\0{imports}\0{graph}".encode())
     declared = (
         before.declared
         if before is not None and before.context == context
@@ -204,7 +220,6 @@ def analyse(
                 store=store,
                 entry="graph" if owner else "graph-base",
                 fallback=None if owner else "graph",
-                missing=frozenset(name for r in per_module.values() for name in r.missing),
                 sites=_known_sites(project, before, hashes) if before is not None else {},
                 file_system=file_system,
             )
@@ -246,13 +261,13 @@ def _keep_shared(
 
 def _known_sites(
     project: Project, before: Analysis, hashes: dict[str, str]
-) -> dict[tuple[str, int], tuple[int, int, str]]:
+) -> dict[tuple[str, int, str], tuple[int, int, str]]:
     """Where the last run's graph findings were located, for the modules whose content has not changed
     since: (module, line) to (column, end line, snippet), which depend on the module's content only. A
     chain starting there is located without loading the module's facts (an import edit elsewhere would
     otherwise load the facts of every module that starts a reported chain)."""
     graph_codes = {rule.code for rule in rules.all_rules().values() if rule.engine == "graph"}
-    sites: dict[tuple[str, int], tuple[int, int, str]] = {}
+    sites: dict[tuple[str, int, str], tuple[int, int, str]] = {}
     for finding in before.shared:
         if finding.code not in graph_codes or finding.module is None:
             continue
@@ -260,16 +275,23 @@ def _known_sites(
         kept = before.modules.get(module.relpath) if module is not None else None
         if module is None or kept is None or kept.digest != hashes.get(module.relpath):
             continue
+        if not finding.chain:
+            continue
         end = finding.end_line if finding.end_line is not None else finding.line
-        sites[(finding.module, finding.line)] = (finding.column, end, finding.snippet)
+        sites[(finding.module, finding.line, finding.chain[0].imported)] = (finding.column, end, finding.snippet)
     return sites
 
 
 def _missing_imports(project: Project, name: str, facts: FileFacts) -> tuple[str, ...]:
-    """``graph.missing_imports`` of one module: kept with its result, for the graph's note."""
-    from arch_rules.graph import missing_imports  # here: only a run that checks some module loads the graph side
-
+    """``model.leftout.missing_imports`` of one module: kept with its result, for the left-out note."""
     return tuple(sorted(missing_imports(project, name, facts)))
+
+
+def left_out(project: Project, analysis: Analysis) -> str | None:
+    """The note on the modules the project imports that are excluded or gitignored, from every module's
+    kept ``missing`` names and the disk as it is now (so it is never a cached run's stale note)."""
+    names = {name for result in analysis.modules.values() for name in result.missing or ()}
+    return left_out_note(project, names)
 
 
 def _exports_digest(facts: FileFacts) -> str:
@@ -323,3 +345,17 @@ def _module_result_shape() -> Any:
     (derived from the class, so a field added there is checked here too)."""
     hints = typing.get_type_hints(ModuleResult)
     return tuple.__class_getitem__(tuple(hints[f.name] for f in dataclasses.fields(ModuleResult)))
+
+
+@functools.lru_cache(maxsize=1)  # ~80 ms of metadata lookups; check --since runs the engine twice
+def graph_versions() -> str:
+    """The graph engine's versions: an upgrade of import-linter or grimp can change ARC2xx findings."""
+    from importlib import metadata
+
+    versions = []
+    for name in ("import-linter", "grimp"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    return " ".join(versions)

@@ -5,12 +5,11 @@ itself is ``engine.analysis``; the steps from its findings to the report, ``engi
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from arch_rules import defaults, rules
-from arch_rules.engine.analysis import RESULT_FORMAT, Analysis, analyse, cached_result
+from arch_rules.engine.analysis import RESULT_FORMAT, Analysis, analyse, cached_result, graph_versions, left_out
 from arch_rules.engine.cache import Cache, content_hash
 from arch_rules.engine.options import Options
 from arch_rules.engine.report import apply_baseline, build_report, configured_baseline
@@ -154,6 +153,9 @@ def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
     report = build_report(project, analysis, options)
     report.notes.extend(project.notes)
     report.notes.extend(analysis.notes)
+    note = left_out(project, analysis) if options.graph else None
+    if note:
+        report.notes.append(note)
     return Run(config, project, report, data, plugin_rules, state if cache.enabled else None)
 
 
@@ -186,24 +188,10 @@ def _result_key(cache: Cache, config: Config, options: Options, hashes: dict[str
         from arch_rules.engine.plugins import source_digest
 
         parts.append(source_digest(config))
-    parts.append(f"graph={options.graph}" + (f" {_graph_versions()}" if options.graph else ""))
+    parts.append(f"graph={options.graph}" + (f" {graph_versions()}" if options.graph else ""))
     parts += (f"{rel}:{digest}" for rel, digest in sorted(hashes.items()))
     parts += (f"namespace:{name}" for name in sorted(namespaces))
     return content_hash("\0".join(parts).encode())
-
-
-@functools.lru_cache(maxsize=1)  # ~80 ms of metadata lookups; check --since runs the engine twice
-def _graph_versions() -> str:
-    """The graph engine's versions: an upgrade of import-linter or grimp can change ARC2xx findings."""
-    from importlib import metadata
-
-    versions = []
-    for name in ("import-linter", "grimp"):
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
-    return " ".join(versions)
 
 
 def _interface_ownership(project: Project) -> list[str]:

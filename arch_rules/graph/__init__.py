@@ -11,8 +11,8 @@ from arch_rules.graph.build import build_graph
 from arch_rules.graph.chains import Search, chain_text
 from arch_rules.graph.kept import Inputs, Store, inputs_from_facts
 from arch_rules.graph.run import Violation, configure_import_linter, run_contract, violations
-from arch_rules.graph.sites import missing_imports
 from arch_rules.graph.translate import GraphContract, Translation, render_toml, translate, variants
+from arch_rules.model.leftout import missing_imports  # kept here for callers of the graph API
 
 __all__ = [
     "GraphContract",

@@ -204,7 +204,7 @@ def located(
     importer: str,
     imported: str,
     line: int | None,
-    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
+    sites: Mapping[tuple[str, int, str], tuple[int, int, str]] | None = None,
 ) -> tuple[str, int, int, int, str] | None:
     """(path, line, column, end line, snippet) of the import of ``imported`` by ``importer`` at ``line``.
 
@@ -217,21 +217,32 @@ def located(
     if module is None:
         return None
     number = line or 1
-    known = sites.get((importer, number)) if sites else None
+    known = sites.get((importer, number, imported)) if sites else None
     if known is not None:
         return (module.relpath, number, *known)
     column, end, snippet = 1, number, ""
-    facts = project.facts.get(importer)
-    for fact in facts.imports if facts is not None else ():
-        if fact.line == number:
-            column, end, snippet = fact.column, max(fact.end_line, number), fact.snippet
-            break
+    fact = import_at(project, importer, imported, number)
+    if fact is not None:
+        column, end, snippet = fact.column, max(fact.end_line, number), fact.snippet
     if not snippet:
         for detail in graph.get_import_details(importer=importer, imported=imported):
             if detail["line_number"] == line:
                 snippet = " ".join(str(detail["line_contents"]).split())
                 break
     return module.relpath, number, column, end, snippet
+
+
+def import_at(project: Project, importer: str, imported: str, line: int) -> Any:
+    """The import fact of ``importer`` at ``line`` that imports ``imported``: several statements can share
+    a line (``import a; import b``); the first on the line when none of them names it."""
+    facts = project.facts.get(importer)
+    on_line = [fact for fact in facts.imports if fact.line == line] if facts is not None else []
+    if len(on_line) > 1:
+        for fact in on_line:
+            for target in project.targets(importer, fact):
+                if target.module == imported or any(f"{target.module}.{name}" == imported for name in target.names):
+                    return fact
+    return on_line[0] if on_line else None
 
 
 def child(package: str, module: str) -> str:

@@ -95,7 +95,7 @@ def cycle_violations(
     contract: GraphContract,
     package: str,
     breakers: list[tuple[str, str]],
-    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
+    sites: Mapping[tuple[str, int, str], tuple[int, int, str]] | None = None,
 ) -> Iterator[Violation]:
     """One violation per nominated import of ``package``'s cycle breakers (``sites``: ``Inputs.sites``)."""
     from arch_rules.graph.run import Violation

@@ -56,12 +56,9 @@ class Inputs:
     #: the base of ``check --since`` keeps its own and starts from the working tree's.
     entry: str = "graph"
     fallback: str | None = None
-    #: The union of every module's first-party imports that name no module (``graph.sites``); None: read
-    #: every module's facts for them.
-    missing: frozenset[str] | None = None
     #: Where the last run located imports of modules whose content has not changed since: (module, line)
     #: to (column, end line, snippet). A chain starting there is located without loading the module's facts.
-    sites: Mapping[tuple[str, int], tuple[int, int, str]] = field(default_factory=dict)
+    sites: Mapping[tuple[str, int, str], tuple[int, int, str]] = field(default_factory=dict)
     #: grimp's file system for files that are not on the disk (the base of ``check --since``, read from
     #: git); None: the disk.
     file_system: Any = None

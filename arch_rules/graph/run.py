@@ -21,7 +21,7 @@ from arch_rules.graph.build import build_graph
 from arch_rules.graph.chains import Link, Search, chain_links, chain_text, located
 from arch_rules.graph.cycles import cycle_violations
 from arch_rules.graph.kept import Inputs
-from arch_rules.graph.sites import at_every_statement, left_out_note
+from arch_rules.graph.sites import at_every_statement
 from arch_rules.graph.translate import GraphContract, translate
 from arch_rules.model.findings import ChainLink
 from arch_rules.model.project import Project
@@ -73,9 +73,6 @@ def violations(
     translation = translate(project)
     if notes is not None:
         notes.extend(f"graph: {note}" for note in translation.notes)
-        left_out = left_out_note(project, inputs.missing if inputs is not None else None)
-        if left_out:
-            notes.append(left_out)
     if not translation.contracts:
         return []
     graph, graph_notes = build_graph(project, translation, cache=cache, inputs=inputs)
@@ -161,7 +158,7 @@ def _violations(
     search: Search,
     contract: GraphContract,
     metadata: dict[str, Any],
-    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
+    sites: Mapping[tuple[str, int, str], tuple[int, int, str]] | None = None,
 ) -> Iterator[Violation]:
     """The violations of one contract: import-linter's broken pairs, with arch-rules' canonical chains.
 
@@ -201,7 +198,7 @@ def _chain(
     chain: list[Link],
     downstream: str,
     upstream: str,
-    sites: Mapping[tuple[str, int], tuple[int, int, str]] | None = None,
+    sites: Mapping[tuple[str, int, str], tuple[int, int, str]] | None = None,
 ) -> Violation:
     head, final = chain[0]["importer"], chain[-1]["imported"]
     where = located(project, graph, head, chain[0]["imported"], _first_line(chain[0]), sites)
