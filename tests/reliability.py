@@ -29,6 +29,16 @@ owns = ["shop.payments"]
 interface = ["shop.payments.api"]
 """
 
+#: The declaration of the --fix tests: one team, whose internal module other code imports (ARC102, fixable).
+FIX_CONFIG = """\
+[tool.arch_rules]
+root_packages = ["shop"]
+
+[tool.arch_rules.teams.payments]
+owns = ["shop.payments"]
+interface = ["shop.payments.api"]
+"""
+
 #: A small project with two findings: a layer broken (ARC101) and an internal module imported (ARC102).
 FILES = {
     "shop/__init__.py": '"""The shop."""\n',

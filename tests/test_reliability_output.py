@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability import CONFIG, FILES, make_project, run_cli
+from tests.reliability import CONFIG, FILES, FIX_CONFIG, make_project, run_cli
 
-FIX_CONFIG = """\
-[tool.arch_rules]
-root_packages = ["shop"]
-
-[tool.arch_rules.teams.payments]
-owns = ["shop.payments"]
-interface = ["shop.payments.api"]
-"""
 FIXABLE = {
     "shop/__init__.py": '"""The shop."""\n',
     "shop/payments/__init__.py": '"""Payments."""\n',

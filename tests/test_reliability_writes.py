@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability import CONFIG, make_project, run_cli, snapshot
+from tests.reliability import CONFIG, FIX_CONFIG, make_project, run_cli, snapshot
 
 CACHE_DIR_DATA = CONFIG.replace('root_packages = ["shop"]', 'root_packages = ["shop"]\ncache_dir = "data"')
 
@@ -192,14 +192,6 @@ FIXABLE = {
     "shop/payments/api.py": '"""API."""\n__all__ = ["pay"]\nfrom shop.payments._gateway import pay\n',
     "shop/payments/_gateway.py": '"""Gateway."""\n\n\ndef pay() -> None:\n    """Pay."""\n',
 }
-FIX_CONFIG = """\
-[tool.arch_rules]
-root_packages = ["shop"]
-
-[tool.arch_rules.teams.payments]
-owns = ["shop.payments"]
-interface = ["shop.payments.api"]
-"""
 
 
 def test_fix_writes_through_hard_links(tmp_path: Path) -> None:

@@ -266,7 +266,7 @@ def _known_sites(
     since: (module, line) to (column, end line, snippet), which depend on the module's content only. A
     chain starting there is located without loading the module's facts (an import edit elsewhere would
     otherwise load the facts of every module that starts a reported chain)."""
-    graph_codes = {rule.code for rule in rules.all_rules().values() if rule.engine == "graph"}
+    graph_codes = rules.graph_codes()
     sites: dict[tuple[str, int, str], tuple[int, int, str]] = {}
     for finding in before.shared:
         if finding.code not in graph_codes or finding.module is None:

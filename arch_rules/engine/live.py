@@ -23,7 +23,7 @@ from arch_rules.facts import FileFacts, extract
 from arch_rules.model.config import Config
 from arch_rules.model.findings import Finding
 from arch_rules.model.project import Module, Project
-from arch_rules.rules import all_rules, check_module
+from arch_rules.rules import all_rules, check_module, graph_codes
 
 __all__ = ["Live", "Overlay"]
 
@@ -123,11 +123,11 @@ class Live:
             items = self.standards.items([module], lambda _: text)
             found += [f for item in items for f in self.standards.check(item) if selection.reports(f.path, f.code)]
         rules = all_rules()
-        graph_codes = {rule.code for rule in rules.values() if rule.engine == "graph"}
+        graph = graph_codes()
 
         def active(path: str, code: str) -> bool:
             """As ``check --no-graph`` judges a noqa code unused (ARC404): selected, and not a graph code."""
-            return any(selection.reports(path, c) and c not in graph_codes for c in rules if c.startswith(code))
+            return any(selection.reports(path, c) and c not in graph for c in rules if c.startswith(code))
 
         kept = [
             f.with_severity(selection.severity(f.code, f.severity))

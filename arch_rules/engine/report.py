@@ -30,7 +30,7 @@ def build_report(project: Project, analysis: Analysis, options: Options) -> Repo
     noqa_by_path[config.relpath] = noqa_comments(source_lines(config.text))
     # Selection first: a bare noqa comment is ARC403 only on a line with a finding that would be reported.
     selected = [f for f in findings if selection.reports(f.path, f.code)]
-    graph_codes = {rule.code for rule in rules.all_rules().values() if rule.engine == "graph"}
+    graph_codes = rules.graph_codes()
 
     def active(path: str, code: str) -> bool:
         """Whether this run computed ``code`` (a code or a prefix) for ``path``: selected, and not a graph

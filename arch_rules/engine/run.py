@@ -80,7 +80,14 @@ def prepare(options: Options, tree: Tree | None = None, kept_ignores: bool = Fal
     every problem at once as a ``ConfigError``. With ``tree``, of the files it holds. ``kept_ignores``:
     the walk reuses the last run's exclude / .gitignore answers from the cache (``ignores`` entry) while
     the ignore files are unchanged, and keeps its own for the next run."""
+    config, project, _cache = _prepare(options, tree, kept_ignores)
+    return config, project
+
+
+def _prepare(options: Options, tree: Tree | None, kept_ignores: bool) -> tuple[Config, Project, Cache | None]:
+    """``prepare``, and the cache it opened for the kept ignore answers (None when it opened none)."""
     config = tree.load_config(options) if tree else load(options.config, options.start, rules.codes())
+    cache = None
     if tree is not None:
         project = tree.discover(config)
     else:
@@ -102,7 +109,7 @@ def prepare(options: Options, tree: Tree | None = None, kept_ignores: bool = Fal
     problems = unknown_teams(config) + project.ownership_conflicts() + _interface_ownership(project)
     if problems:
         raise ConfigError(problems)
-    return config, project
+    return config, project, cache
 
 
 def run(options: Options) -> Report:
@@ -126,8 +133,8 @@ def run_full(options: Options, tree: Tree | None = None) -> Run:
 
 
 def _run_full(options: Options, tree: Tree | None, trust_cache: bool) -> Run:
-    config, project = prepare(options, tree, kept_ignores=trust_cache)
-    cache = open_cache(config, options.cache)
+    config, project, opened = _prepare(options, tree, kept_ignores=trust_cache)
+    cache = opened if opened is not None else open_cache(config, options.cache)
     cache.reads = trust_cache
     plugin_rules = plugin_records(config, cache)
     _check_codes(options, plugin_rules)

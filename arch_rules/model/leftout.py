@@ -16,15 +16,10 @@ from arch_rules.model.project import Project
 __all__ = ["left_out_modules", "left_out_note", "missing_imports"]
 
 
-def left_out_modules(project: Project, missing: Iterable[str] | None = None) -> list[str]:
+def left_out_modules(project: Project, missing: Iterable[str]) -> list[str]:
     """First-party modules the project's code imports that exist on disk but are not modules of the project
     (excluded or gitignored): the graph cannot follow imports through them. ``missing``: the union of
-    every module's ``missing_imports`` (the engine keeps them per module); None: read every module's facts."""
-    if missing is None:
-        names: set[str] = set()
-        for name, facts in project.facts.items():
-            names |= missing_imports(project, name, facts)
-        missing = names
+    every module's ``missing_imports`` (the engine keeps them per module)."""
     roots = [os.path.join(project.root, r) for r in project.config.source_roots]
     return sorted(
         candidate for candidate in set(missing) if _could_be_module(project, candidate) and _on_disk(roots, candidate)
@@ -68,7 +63,7 @@ def _on_disk(roots: list[str], name: str) -> bool:
     return False
 
 
-def left_out_note(project: Project, missing: Iterable[str] | None = None) -> str | None:
+def left_out_note(project: Project, missing: Iterable[str]) -> str | None:
     """The run's note naming the modules ``left_out_modules`` finds, or None."""
     modules = left_out_modules(project, missing)
     if not modules:

@@ -406,7 +406,8 @@ def discover(config: Config, git_only: bool = False, ignores: tuple[str, Mapping
                 continue
             exclude.enter(base)
             _walk_package(entry.path, entry.name, is_regular, root, exclude, tracked, modules, namespaces)
-    if ignores is not None and exclude.key != ignores[0]:
+    key = exclude.key
+    if ignores is not None and key != ignores[0]:
         return discover(config, git_only)  # an ignore file is new, gone or changed: decide everything anew
     if problems:
         raise ConfigError(problems)
@@ -436,7 +437,7 @@ def discover(config: Config, git_only: bool = False, ignores: tuple[str, Mapping
         )
     project = Project(config, modules, namespaces)
     project.notes = list(exclude.unreadable)
-    project.ignores = (exclude.key, exclude.answers)
+    project.ignores = (key, exclude.answers)
     return project
 
 

@@ -10,6 +10,7 @@ from arch_rules.rules.registry import (
     check_module,
     check_project,
     codes,
+    graph_codes,
     module_parts,
     suppression_rules,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "check_module",
     "check_project",
     "codes",
+    "graph_codes",
     "module_parts",
     "suppression_rules",
 ]

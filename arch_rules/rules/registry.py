@@ -90,6 +90,11 @@ def all_rules() -> dict[str, Rule]:
     return {rule.code: rule for rule in sorted(RULES, key=lambda r: r.code)}
 
 
+def graph_codes() -> frozenset[str]:
+    """The codes of the graph rules (ARC2xx): findings of the whole-project graph, not of one file."""
+    return frozenset(rule.code for rule in RULES if rule.engine == "graph")
+
+
 def codes() -> list[str]:
     """Every rule code, sorted: what ``select``, ``ignore`` and ``severity`` may name."""
     return sorted(rule.code for rule in RULES)

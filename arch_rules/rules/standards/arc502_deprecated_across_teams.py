@@ -24,6 +24,29 @@ if TYPE_CHECKING:
 __all__ = ["DeprecatedAcrossTeams"]
 
 
+#: The payments team's interface, which deprecates ``refund_v1``: the same in the bad and the good example.
+_DEPRECATING_API = (
+    "src/shop/payments/api.py",
+    '''
+    """What team payments offers other teams: refunds."""
+
+    from warnings import deprecated
+
+    __all__ = ["refund", "refund_v1"]
+
+
+    def refund(order_id: str, cents: int) -> None:
+        """Refund part or all of an order, in cents."""
+
+
+    @deprecated("use refund(order_id, cents); refund_v1 goes in 2027-03")
+    def refund_v1(order_id: str) -> None:
+        """Refund a whole order (the old API)."""
+        refund(order_id, 0)
+    ''',
+)
+
+
 class DeprecatedAcrossTeams(UseRule):
     """The record of ARC502 and, given the deprecations a file hears about, its visitor."""
 
@@ -38,26 +61,7 @@ class DeprecatedAcrossTeams(UseRule):
     )
     bad = example(
         PAYMENTS_TEAMS,
-        (
-            "src/shop/payments/api.py",
-            '''
-            """What team payments offers other teams: refunds."""
-
-            from warnings import deprecated
-
-            __all__ = ["refund", "refund_v1"]
-
-
-            def refund(order_id: str, cents: int) -> None:
-                """Refund part or all of an order, in cents."""
-
-
-            @deprecated("use refund(order_id, cents); refund_v1 goes in 2027-03")
-            def refund_v1(order_id: str) -> None:
-                """Refund a whole order (the old API)."""
-                refund(order_id, 0)
-            ''',
-        ),
+        _DEPRECATING_API,
         (
             "src/shop/orders/cancel.py",
             '''
@@ -74,26 +78,7 @@ class DeprecatedAcrossTeams(UseRule):
     )
     good = example(
         PAYMENTS_TEAMS,
-        (
-            "src/shop/payments/api.py",
-            '''
-            """What team payments offers other teams: refunds."""
-
-            from warnings import deprecated
-
-            __all__ = ["refund", "refund_v1"]
-
-
-            def refund(order_id: str, cents: int) -> None:
-                """Refund part or all of an order, in cents."""
-
-
-            @deprecated("use refund(order_id, cents); refund_v1 goes in 2027-03")
-            def refund_v1(order_id: str) -> None:
-                """Refund a whole order (the old API)."""
-                refund(order_id, 0)
-            ''',
-        ),
+        _DEPRECATING_API,
         (
             "src/shop/orders/cancel.py",
             '''
