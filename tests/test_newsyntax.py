@@ -18,6 +18,7 @@ import arch_rules
 import arch_rules.facts as facts
 from arch_rules.facts import FileFacts
 from arch_rules.facts.newsyntax import parse_newer, reshape
+from arch_rules.facts.source import line_text, source_lines
 
 hypothesis = pytest.importorskip("hypothesis")
 hypothesmith = pytest.importorskip("hypothesmith")
@@ -366,7 +367,11 @@ def test_newer_syntax_gives_the_facts_of_its_older_twin(name: str) -> None:
     assert expected.syntax_error is None, expected.syntax_error
     got = facts.extract_text(new)
     assert got.syntax_error is None, got.syntax_error
-    assert got.imports == tuple(replace(f, snippet=_snippet(new, f)) for f in expected.imports)
+    # The snippet and the line text are the file's own (its line, not the older twin's).
+    lines = source_lines(new)
+    assert got.imports == tuple(
+        replace(f, snippet=_snippet(new, f), text=line_text(lines, f.line)) for f in expected.imports
+    )
     assert replace(got, imports=()) == replace(expected, imports=())
 
 

@@ -195,6 +195,17 @@ def analyse(
         if next(reversed(recent)) != shared_key:  # the most recently used is the last to go
             _keep_shared(store, recent, shared_key, shared_found, shared_notes)
         return Analysis(context, per_module, shared_key, shared_found, list(shared_notes), declared)
+    # The import facts of the modules read this run: the graph resolves their imports from these instead
+    # of grimp reading the files again (arch_rules/graph/resolve.py).
+    objects = (
+        {
+            name: facts[name].imports
+            for name, module in project.modules.items()
+            if module.relpath not in unchanged and not per_module[module.relpath].broken
+        }
+        if options.graph
+        else {}
+    )
     facts.release()
     # What is still loaded lives until the graph is done: keep it out of the collector's scans meanwhile
     # (at 10,000 modules those cost the graph build about a third of its time), and give it back
@@ -222,6 +233,8 @@ def analyse(
                 fallback=None if owner else "graph",
                 sites=_known_sites(project, before, hashes) if before is not None else {},
                 file_system=file_system,
+                objects=objects,
+                packages=frozenset(name for name, module in project.modules.items() if module.is_package),
             )
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:

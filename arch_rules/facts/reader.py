@@ -24,7 +24,7 @@ from arch_rules.facts import deep
 from arch_rules.facts.interface import TopLevel, module_defs
 from arch_rules.facts.noqa import noqa_comments
 from arch_rules.facts.records import FileFacts, ImportFact, Noqa
-from arch_rules.facts.source import read_source, snippet_of, source_lines
+from arch_rules.facts.source import line_text, read_source, snippet_of, source_lines
 
 __all__ = ["extract", "extract_text", "extract_tree"]
 
@@ -390,6 +390,7 @@ class _Reader:
             local=local,
             package=package,
             snippet=snippet_of(self.lines, node.lineno, end),
+            text=line_text(self.lines, node.lineno),
         )
 
     def _characters(self, line: int, offset: int) -> int:

@@ -28,6 +28,9 @@ class ImportFact:
     snippet: str = ""
     #: The statement's last character on ``end_line`` (1-based, inclusive, in characters); 0 if unknown.
     end_column: int = 0
+    #: The physical line the statement starts on, without surrounding whitespace: the line text the import
+    #: graph keeps with each import (arch_rules/graph/resolve.py).
+    text: str = ""
 
     @property
     def dynamic(self) -> bool:

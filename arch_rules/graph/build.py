@@ -6,8 +6,10 @@ arch-rules gives grimp a package finder bound to the configured source roots (``
 with an explicit path: no ``sys.modules``, no ``sys.path``), and a module finder that scans only the
 modules of the project that parse. Nothing is imported or run, and ``sys.path`` is never touched.
 
-Each module's scanned imports are kept between runs (arch_rules/graph/kept.py), so the run after an edit
-re-scans only the files whose content changed; grimp's own cache is not used.
+Each module's imports are kept between runs (arch_rules/graph/kept.py), so the run after an edit works out
+only those of the files whose content changed; grimp's own cache is not used. They are resolved from the
+import facts the run has read (arch_rules/graph/resolve.py); grimp's scanner reads a file only where no
+facts are at hand (a graph that leaves out ``TYPE_CHECKING`` imports, a caller without facts).
 """
 
 from __future__ import annotations
@@ -165,6 +167,8 @@ def _scan_project(project: Project, translation: Translation, store: Any, keep: 
         fallback=inputs.fallback,
         layout=layout_key(project, keep) if store is not None and inputs.entry == ENTRY else None,
         versions=_versions_by_name(project),
+        objects=inputs.objects,
+        packages=inputs.packages or frozenset(name for name, module in project.modules.items() if module.is_package),
     )
 
 

@@ -1,14 +1,15 @@
 """The import graph kept from the last run, patched with the edges of the modules that changed.
 
-grimp scans each file for its imports (in Rust, in parallel) and resolves them against the set of modules
-it found, then assembles the graph. What a scan of one file gives depends on that file's content and on
-the module set (``from a import b`` is an import of ``a.b`` only if ``a.b`` is a module), so arch-rules
-keeps every module's scanned imports, each with the version of the content it was scanned from (the
-number made from the content hash that grimp sees as the file's mtime), under the *shape* they were
-scanned for: the packages found (names, folders, every module, the namespace packages) and the graph
-options. The next run with the same shape re-scans only the modules whose content changed, takes the
-others' imports from the kept entry, and assembles the graph from them; a new shape (a module added,
-removed or renamed; other options) re-scans every module. The entry is plain tuples and strings in the
+Each module's imports are resolved against the set of modules found (from its import facts,
+arch_rules/graph/resolve.py, or by grimp's scanner where no facts are given), then the graph is assembled.
+What one module's imports are depends on that file's content and on the module set (``from a import b``
+is an import of ``a.b`` only if ``a.b`` is a module), so arch-rules keeps every module's imports, each
+with the version of the content they were worked out from (the number made from the content hash that
+grimp sees as the file's mtime), under the *shape* they were worked out for: the packages found (names,
+folders, every module, the namespace packages) and the graph options. The next run with the same shape
+works out only the imports of the modules whose content changed, takes the others' from the kept entry,
+and assembles the graph from them; a new shape (a module added, removed or renamed; other options) works
+out every module's again. The entry is plain tuples and strings in the
 engine's cache (``graph-<tag>.pickle``), written atomically, so concurrent runs can lose a write, never
 corrupt one, and a damaged or foreign entry is a miss.
 
@@ -25,14 +26,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from arch_rules.facts import ImportFact
+from arch_rules.graph.resolve import KeptImport, Resolver
 from arch_rules.model.project import Project
 
 #: The name of the kept entry in the cache, and its layout (a change makes old entries a miss).
 ENTRY = "graph"
 _FORMAT = 1
-
-#: One import as kept: (imported module, line number, line contents, lazy).
-KeptImport = tuple[str, int, str, bool]
 
 
 class Store(Protocol):
@@ -62,6 +62,11 @@ class Inputs:
     #: grimp's file system for files that are not on the disk (the base of ``check --since``, read from
     #: git); None: the disk.
     file_system: Any = None
+    #: The import facts of the modules read this run, by module: their graph imports are resolved from
+    #: these (arch_rules/graph/resolve.py) instead of grimp scanning the files again.
+    objects: Mapping[str, tuple[ImportFact, ...]] = field(default_factory=dict)
+    #: The modules that are packages (``__init__``): where a relative import starts.
+    packages: frozenset[str] = frozenset()
 
 
 def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:
@@ -73,7 +78,9 @@ def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:
         lines = frozenset(fact.line for fact in facts.imports if not fact.dynamic and not project.counts(fact))
         if lines:
             uncounted[name] = lines
-    return Inputs(broken, uncounted, store)
+    objects = {name: facts.imports for name, facts in project.facts.items() if facts.syntax_error is None}
+    packages = frozenset(name for name, module in project.modules.items() if module.is_package)
+    return Inputs(broken, uncounted, store, objects=objects, packages=packages)
 
 
 def scan(
@@ -86,13 +93,14 @@ def scan(
     fallback: str | None = None,
     layout: str | None = None,
     versions: Mapping[str, float] | None = None,
+    objects: Mapping[str, tuple[ImportFact, ...]] | None = None,
+    packages: frozenset[str] = frozenset(),
 ) -> Any:
     """The project's graph: the kept imports of unchanged modules, a fresh scan of the rest, assembled as
     grimp assembles them. ``find`` is grimp's package walk (with the project's finders); its answer is kept
     too, under ``layout`` (``layout_key``), and rebuilt with the current ``versions`` instead of walking
-    the folders again while the layout is unchanged."""
-    from grimp.application import scanning
-
+    the folders again while the layout is unchanged. A module with ``objects`` (its import facts) is not
+    scanned: its imports are resolved from them (arch_rules/graph/resolve.py)."""
     kept_entry = _entry(store, entry)
     found_packages = _found(kept_entry.get("layout"), layout, versions) if layout is not None else None
     if found_packages is None:
@@ -103,14 +111,30 @@ def scan(
     if not kept and fallback is not None:
         kept = _kept(_entry(store, fallback), shape)
     modules: dict[str, tuple[float, tuple[KeptImport, ...]]] = {}
-    todo = []
+    todo: list[Any] = []
     for name, module_file in files.items():
         kept_module = kept.get(name)
         if kept_module is not None and kept_module[0] == module_file.mtime:
             modules[name] = kept_module
         else:
             todo.append(module_file)
+    changed = bool(todo)
+    if todo and objects and not exclude_type_checking:
+        # grimp counts the namespace packages among the modules an import can name.
+        known = set(files).union(*(p.namespace_packages for p in found_packages))
+        resolver = Resolver(known, (p.name for p in found_packages), include_external=include_external)
+        rest = []
+        for module_file in todo:
+            name = module_file.module.name
+            facts = objects.get(name)
+            if facts is None:
+                rest.append(module_file)
+            else:
+                modules[name] = (module_file.mtime, resolver.imports(name, name in packages, facts))
+        todo = rest
     if todo:
+        from grimp.application import scanning
+
         scanned = scanning.scan_imports(
             todo,
             found_packages=found_packages,
@@ -130,8 +154,8 @@ def scan(
         del scanned
     previous = kept_entry.get("layout")
     same_layout = isinstance(previous, tuple) and len(previous) == 2 and previous[0] == layout
-    if store is not None and (todo or len(modules) != len(kept) or not same_layout):
-        packages = tuple(
+    if store is not None and (changed or len(modules) != len(kept) or not same_layout):
+        found = tuple(
             (
                 p.name,
                 p.directory,
@@ -140,7 +164,7 @@ def scan(
             )
             for p in sorted(found_packages, key=lambda p: (p.name, p.directory))
         )
-        store.write(entry, {"format": _FORMAT, "shape": shape, "modules": modules, "layout": (layout, packages)})
+        store.write(entry, {"format": _FORMAT, "shape": shape, "modules": modules, "layout": (layout, found)})
     return _assemble(found_packages, modules)
 
 
