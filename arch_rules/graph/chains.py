@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from arch_rules.graph.translate import GraphContract
@@ -26,6 +26,29 @@ from arch_rules.model.project import Project
 
 #: A link as import-linter's metadata has it: {"importer", "imported", "line_numbers"}.
 Link = dict[str, Any]
+
+
+class Adjacency:
+    """One direction of a graph's imports, each module's neighbours read on first use and kept sorted."""
+
+    def __init__(self, modules: frozenset[str], neighbours: Callable[[str], Collection[str]]) -> None:
+        self._modules = modules
+        self._neighbours = neighbours
+        self._read: dict[str, list[str]] = {}
+
+    def __contains__(self, module: object) -> bool:
+        return module in self._modules
+
+    def __getitem__(self, module: str) -> list[str]:
+        found = self._read.get(module)
+        if found is None:
+            if module not in self._modules:
+                raise KeyError(module)
+            found = self._read[module] = sorted(self._neighbours(module))
+        return found
+
+    def get(self, module: str, default: Sequence[str] = ()) -> Sequence[str]:
+        return self[module] if module in self._modules else default
 
 
 class Search:
@@ -40,20 +63,17 @@ class Search:
     graph was built; here each search is a breadth-first search back from the upstream package, and the
     chain taken is the least in name order among the shortest (the least first module, then at each
     step the least next module that is still on a shortest way), so the same graph always gives the same
-    chains. The adjacency is read once per contract graph, sorted.
+    chains. The adjacency is read from the graph as the searches reach it (most searches touch a small part
+    of a large graph), each module's once, sorted.
     """
 
     def __init__(self, graph: Any) -> None:
         self.graph = graph
         self.modules = sorted(graph.modules)
-        self.imports: dict[str, list[str]] = {
-            m: sorted(graph.find_modules_directly_imported_by(m)) for m in self.modules
-        }
-        self.importers: dict[str, list[str]] = {m: [] for m in self.modules}
+        known = frozenset(self.modules)
+        self.imports = Adjacency(known, graph.find_modules_directly_imported_by)
+        self.importers = Adjacency(known, graph.find_modules_that_directly_import)
         self._packages: dict[str, frozenset[str]] = {}
-        for importer in self.modules:  # sorted, so each importers list is sorted too
-            for imported in self.imports[importer]:
-                self.importers.setdefault(imported, []).append(importer)
 
     def package(self, name: str) -> frozenset[str]:
         """``name`` and its descendants in the graph (a squashed third-party package is alone)."""
