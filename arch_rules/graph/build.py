@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib.machinery
 import os
 import sys
@@ -49,7 +50,6 @@ def build_graph(
     store = inputs.store if cache else None
     notes: list[str] = []
     broken = set(inputs.broken)
-    by_file = {os.path.normcase(os.path.abspath(m.file)): name for name, m in project.modules.items()}
     graph = None
     vanished: set[str] = set()
     for _attempt in range(len(project.modules) + 1):
@@ -60,6 +60,7 @@ def build_graph(
             break
         except SourceSyntaxError as exc:
             # grimp's parser refused a file ours read (or the engine gave no facts): leave it out too.
+            by_file = {os.path.normcase(os.path.abspath(m.file)): name for name, m in project.modules.items()}
             name = by_file.get(os.path.normcase(os.path.abspath(exc.filename)))
             if name is None or name in broken:
                 raise InternalError(f"the import graph could not be built: {exc}") from None
@@ -188,11 +189,15 @@ def _project_finders(project: Project, keep: Callable[[str], bool], file_system:
     from grimp.application.config import settings
 
     roots = [str((project.root / r).resolve()) for r in project.config.source_roots]
-    versions = {
-        os.path.normcase(os.path.abspath(module.file)): float(int(project.hashes[module.relpath][:12], 16))
-        for module in project.modules.values()
-        if not project.hashes.get(module.relpath, "unreadable:").startswith("unreadable:")
-    }
+
+    @functools.cache
+    def versions() -> dict[str, float]:
+        """By file: worked out only if grimp walks the folders (not while the kept layout holds)."""
+        return {
+            os.path.normcase(os.path.abspath(module.file)): float(int(project.hashes[module.relpath][:12], 16))
+            for module in project.modules.values()
+            if not project.hashes.get(module.relpath, "unreadable:").startswith("unreadable:")
+        }
 
     class PackageFinder:
         """Finds a root package in the source roots only (never ``sys.modules`` or an installed copy)."""
@@ -251,11 +256,14 @@ class _Tolerant:
     - The walk does not follow folder links (see ``walk``).
     """
 
-    def __init__(self, inner: Any, versions: dict[str, float]) -> None:
+    def __init__(self, inner: Any, versions: Callable[[], dict[str, float]]) -> None:
         self._inner = inner
-        self._versions = versions
+        self._make_versions = versions
+        self._versions: dict[str, float] | None = None
 
     def get_mtime(self, file_name: str) -> float:
+        if self._versions is None:
+            self._versions = self._make_versions()
         version = self._versions.get(os.path.normcase(os.path.abspath(file_name)))
         if version is not None:
             return version

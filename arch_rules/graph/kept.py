@@ -178,7 +178,7 @@ def layout_key(project: Project, keep: set[str]) -> str | None:
         module = project.modules.get(name)
         if module is not None:
             parts.append(f"{name}={module.relpath}")
-            folders.add(os.path.dirname(os.path.abspath(module.file)))
+            folders.add(os.path.dirname(module.file))  # absolute, as discovery made it
     for folder in sorted(folders):
         try:
             parts.append(f"{folder}@{os.stat(folder).st_mtime_ns}")
