@@ -215,3 +215,32 @@ def test_graph_from_the_facts_equals_the_graph_grimp_scans(tmp_path: Path, exclu
     assert (("pkg.places", "pkg.a", 4, "from pkg import a") in edges(resolved)) is not exclude
     assert ("pkg.places", "pkg.b", 6, "from pkg import b") in edges(resolved)
     assert ("pkg.places", "pkg.c", 13, "from pkg import c") in edges(resolved)
+
+
+def test_graph_imports_do_not_depend_on_what_the_cache_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run whose kept graph lacks the unchanged modules (the last run had ``--no-graph``) resolves their
+    imports from their cached facts too, as a run without a cache does: grimp's scanner, which reads some
+    files otherwise (and panics on a relative import two levels past the top), is not asked."""
+    from grimp.application import scanning
+
+    import arch_rules
+
+    config = '[tool.arch_rules]\nroot_packages = ["pkg"]\nacyclic = ["pkg"]\n'
+    files: dict[str, str | bytes] = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from ... import x\nfrom . import b\n",
+        "pkg/b.py": "from pkg import c\n",
+        "pkg/c.py": "from pkg import b\n",
+    }
+    write_project(tmp_path, config, files)
+    expected = arch_rules.check(tmp_path, cache=False)
+    assert any(f.code == "ARC207" for f in expected.findings)
+    arch_rules.check(tmp_path, graph=False)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("grimp's scanner was asked")
+
+    monkeypatch.setattr(scanning, "scan_imports", refuse)
+    for _ in range(2):
+        report = arch_rules.check(tmp_path)
+        assert (report.findings, report.notes) == (expected.findings, expected.notes)

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import gc
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from arch_rules.engine.options import Options
 from arch_rules.engine.shapes import conforms
 from arch_rules.engine.standards import Standards
 from arch_rules.engine.store import FactStore, extract_many
-from arch_rules.facts import FileFacts, Noqa
+from arch_rules.facts import FileFacts, ImportFact, Noqa
 from arch_rules.model.findings import Finding
 from arch_rules.model.leftout import left_out_note, missing_imports
 from arch_rules.model.project import Project
@@ -195,17 +195,11 @@ def analyse(
         if next(reversed(recent)) != shared_key:  # the most recently used is the last to go
             _keep_shared(store, recent, shared_key, shared_found, shared_notes)
         return Analysis(context, per_module, shared_key, shared_found, list(shared_notes), declared)
-    # The import facts of the modules read this run: the graph resolves their imports from these instead
-    # of grimp reading the files again (arch_rules/graph/resolve.py).
-    objects = (
-        {
-            name: facts[name].imports
-            for name, module in project.modules.items()
-            if module.relpath not in unchanged and not per_module[module.relpath].broken
-        }
-        if options.graph
-        else {}
-    )
+    # The import facts the graph resolves each module's imports from (arch_rules/graph/resolve.py), instead
+    # of grimp reading the files again: those read this run now, the others' only if the kept graph lacks
+    # them (after a --no-graph run, a damaged entry). Every module's graph imports then come the same way,
+    # whatever the cache holds.
+    objects = _ImportFacts(facts, project, per_module, unchanged) if options.graph else None
     facts.release()
     # What is still loaded lives until the graph is done: keep it out of the collector's scans meanwhile
     # (at 10,000 modules those cost the graph build about a third of its time), and give it back
@@ -233,7 +227,7 @@ def analyse(
                 fallback=None if owner else "graph",
                 sites=_known_sites(project, before, hashes) if before is not None else {},
                 file_system=file_system,
-                objects=objects,
+                objects=objects if objects is not None else {},
                 packages=frozenset(name for name, module in project.modules.items() if module.is_package),
             )
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
@@ -241,6 +235,46 @@ def analyse(
         gc.unfreeze()
     _keep_shared(store, recent, shared_key, tuple(shared), notes)
     return Analysis(context, per_module, shared_key, tuple(shared), notes, declared)
+
+
+class _ImportFacts(Mapping[str, "tuple[ImportFact, ...]"]):
+    """Each module's import facts for the graph: those of the modules read this run taken before their facts
+    are let go; the unchanged modules' read back from the facts cache on first use, all at once."""
+
+    def __init__(
+        self, facts: FactStore, project: Project, per_module: dict[str, ModuleResult], unchanged: Mapping[str, Any]
+    ) -> None:
+        self._facts = facts
+        self._read: dict[str, tuple[ImportFact, ...]] = {}
+        self._later: list[str] = []
+        for name, module in project.modules.items():
+            if per_module[module.relpath].broken:
+                continue
+            if module.relpath in unchanged:
+                self._later.append(name)
+            else:
+                self._read[name] = facts[name].imports
+        self._waiting = set(self._later)
+
+    def __getitem__(self, name: str) -> tuple[ImportFact, ...]:
+        found = self._read.get(name)
+        if found is None:
+            if name not in self._waiting:
+                raise KeyError(name)
+            self._facts.prefetch(self._later)
+            for waiting in self._later:
+                self._read[waiting] = self._facts[waiting].imports
+            self._waiting.clear()
+            self._facts.release()  # only the imports are needed: the rest goes again
+            found = self._read[name]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._read
+        yield from self._waiting
+
+    def __len__(self) -> int:
+        return len(self._read) + len(self._waiting)
 
 
 #: How many whole-project parts (configuration and graph findings) are kept by their key, beyond the

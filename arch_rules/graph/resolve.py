@@ -13,15 +13,21 @@ text (``ImportFact``). This turns them into what grimp's scan gives for the modu
   package (the first part that does not clash with a found package's namespace).
 - Each import keeps its statement's first line number and that line's text; duplicates count once.
 
-Where grimp's scanner has no answer (a relative import that climbs past the top-level package, a name
-inside a dotted root package that matches no module; the scanner panics on both), the import is left
-out, and a note-worthy case does not stop the graph. Dynamic imports (``importlib.import_module``) are
+Where grimp's answer is not a module (a relative import that climbs past the top-level package: grimp
+names a module ``""`` one level past it and panics further up; a name inside a dotted root package that
+matches no module, where it panics), the import is left out. Dynamic imports (``importlib.import_module``) are
 not graph edges, as for grimp. ``tests/test_graph_resolve.py`` holds this equal to grimp's own scan on
 every form of import; ``benchmarks/scan_parity.py`` compares the two on a whole project.
 
+Where the two read a file differently, the facts follow Python (grimp's parser obeys an encoding cookie
+Python ignores, knows fewer encodings, and rejects some deeply nested expressions Python accepts), so
+the graph now holds what the interpreter would import. Not recorded: whether an import is a ``lazy
+import`` (Python 3.15, PEP 810), which grimp marks; on the Pythons arch-rules runs on today such a file
+does not parse and is left out of the graph.
+
 What is not done here: ``exclude_type_checking_imports`` (grimp's idea of a ``TYPE_CHECKING`` block is its
-own: any name or attribute spelt ``TYPE_CHECKING``, the ``else`` branch included). A graph that leaves
-those imports out is scanned by grimp, as before.
+own: an ``if`` on any name or attribute spelt ``TYPE_CHECKING``, whatever it was imported as). A graph that
+leaves those imports out is scanned by grimp, as before.
 """
 
 from __future__ import annotations
