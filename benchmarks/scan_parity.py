@@ -47,8 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         for f, imports in scanned.items()
     }
     started = time.perf_counter()
-    known = {f.module.name for f in files}.union(*(p.namespace_packages for p in found))
-    resolver = Resolver(known, (p.name for p in found), include_external=args.external)
+    resolver = Resolver.of(found, include_external=args.external)
     ours = {
         f.module.name: resolver.imports(
             f.module.name, project.modules[f.module.name].is_package, project.facts[f.module.name].imports

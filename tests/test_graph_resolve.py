@@ -143,8 +143,7 @@ def _scans(root: Path, external: bool) -> tuple[dict[str, Any], dict[str, Any]]:
         f.module.name: {(i.imported.name, i.line_number, _unmarked(i.line_contents)) for i in imports}
         for f, imports in scanned.items()
     }
-    known = {f.module.name for f in files}.union(*(p.namespace_packages for p in found))
-    resolver = Resolver(known, (p.name for p in found), include_external=external)
+    resolver = Resolver.of(found, include_external=external)
     ours = {
         f.module.name: {
             (imported, line, text)

@@ -199,7 +199,9 @@ def analyse(
     # of grimp reading the files again: those read this run now, the others' only if the kept graph lacks
     # them (after a --no-graph run, a damaged entry). Every module's graph imports then come the same way,
     # whatever the cache holds.
-    objects = _ImportFacts(facts, project, per_module, unchanged) if options.graph else None
+    objects: Mapping[str, tuple[ImportFact, ...]] = (
+        _ImportFacts(facts, project, per_module, unchanged) if options.graph else {}
+    )
     facts.release()
     # What is still loaded lives until the graph is done: keep it out of the collector's scans meanwhile
     # (at 10,000 modules those cost the graph build about a third of its time), and give it back
@@ -227,8 +229,7 @@ def analyse(
                 fallback=None if owner else "graph",
                 sites=_known_sites(project, before, hashes) if before is not None else {},
                 file_system=file_system,
-                objects=objects if objects is not None else {},
-                packages=frozenset(name for name, module in project.modules.items() if module.is_package),
+                objects=objects,
             )
             shared.extend(rules.check_graph(project, cache=options.cache, notes=notes, inputs=inputs))
     finally:

@@ -169,7 +169,7 @@ def _scan_project(project: Project, translation: Translation, store: Any, keep: 
         layout=layout_key(project, keep) if store is not None and inputs.entry == ENTRY else None,
         versions=_versions_by_name(project),
         objects=inputs.objects,
-        packages=inputs.packages or frozenset(name for name, module in project.modules.items() if module.is_package),
+        packages=frozenset(name for name, module in project.modules.items() if module.is_package),
     )
 
 
@@ -258,13 +258,10 @@ class _Tolerant:
 
     def __init__(self, inner: Any, versions: Callable[[], dict[str, float]]) -> None:
         self._inner = inner
-        self._make_versions = versions
-        self._versions: dict[str, float] | None = None
+        self._versions = versions  # made once, on the first file grimp's walk asks about
 
     def get_mtime(self, file_name: str) -> float:
-        if self._versions is None:
-            self._versions = self._make_versions()
-        version = self._versions.get(os.path.normcase(os.path.abspath(file_name)))
+        version = self._versions().get(os.path.normcase(os.path.abspath(file_name)))
         if version is not None:
             return version
         try:

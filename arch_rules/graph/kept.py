@@ -65,8 +65,6 @@ class Inputs:
     #: The import facts of the modules read this run, by module: their graph imports are resolved from
     #: these (arch_rules/graph/resolve.py) instead of grimp scanning the files again.
     objects: Mapping[str, tuple[ImportFact, ...]] = field(default_factory=dict)
-    #: The modules that are packages (``__init__``): where a relative import starts.
-    packages: frozenset[str] = frozenset()
 
 
 def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:
@@ -79,8 +77,7 @@ def inputs_from_facts(project: Project, store: Store | None = None) -> Inputs:
         if lines:
             uncounted[name] = lines
     objects = {name: facts.imports for name, facts in project.facts.items() if facts.syntax_error is None}
-    packages = frozenset(name for name, module in project.modules.items() if module.is_package)
-    return Inputs(broken, uncounted, store, objects=objects, packages=packages)
+    return Inputs(broken, uncounted, store, objects=objects)
 
 
 def scan(
@@ -120,9 +117,7 @@ def scan(
             todo.append(module_file)
     changed = bool(todo)
     if todo and objects and not exclude_type_checking:
-        # grimp counts the namespace packages among the modules an import can name.
-        known = set(files).union(*(p.namespace_packages for p in found_packages))
-        resolver = Resolver(known, (p.name for p in found_packages), include_external=include_external)
+        resolver = Resolver.of(found_packages, include_external=include_external)
         rest = []
         for module_file in todo:
             name = module_file.module.name

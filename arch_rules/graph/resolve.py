@@ -33,6 +33,7 @@ leaves those imports out is scanned by grimp, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
+from typing import Any
 
 from arch_rules.facts import ImportFact
 
@@ -49,6 +50,14 @@ class Resolver:
         self._include_external = include_external
         self._known: dict[str, str | None] = {}
 
+    @classmethod
+    def of(cls, found_packages: Iterable[Any], *, include_external: bool) -> Resolver:
+        """The resolver for grimp's found packages: an import can name any of their modules and, as for
+        grimp, any of their namespace packages."""
+        found = list(found_packages)
+        modules = {f.module.name for p in found for f in p.module_files}.union(*(p.namespace_packages for p in found))
+        return cls(modules, (p.name for p in found), include_external=include_external)
+
     def imports(self, name: str, is_package: bool, facts: Iterable[ImportFact]) -> tuple[KeptImport, ...]:
         """What grimp's scan of module ``name`` finds, from the module's import facts, sorted."""
         found: set[KeptImport] = set()
@@ -58,16 +67,15 @@ class Resolver:
             if form == "import":
                 objects = [fact.module]
             elif form == "from":
-                prefix = "." * fact.level + (f"{fact.module}." if fact.module else "")
-                objects = [prefix + imported for imported, _alias in fact.names]
+                objects = [f"{fact.module}.{imported}" if fact.module else imported for imported, _ in fact.names]
             else:
                 continue  # dynamic: not an edge of grimp's graph
+            if fact.level:
+                base = _base(parts, is_package, fact.level)
+                if base is None:
+                    continue
+                objects = [f"{base}.{obj}" for obj in objects]
             for obj in objects:
-                if fact.level:
-                    absolute = _absolute(parts, is_package, fact.level, obj[fact.level :])
-                    if absolute is None:
-                        continue
-                    obj = absolute
                 target = self._target(obj)
                 if target is not None:
                     found.add((target, fact.line, fact.text, False))
@@ -115,9 +123,10 @@ class Resolver:
         return head
 
 
-def _absolute(parts: list[str], is_package: bool, dots: int, rest: str) -> str | None:
-    """A relative import's name made absolute from the importing module's name parts; None past the top."""
+def _base(parts: list[str], is_package: bool, dots: int) -> str | None:
+    """The package a relative import with ``dots`` starts from, from the importing module's name parts;
+    None past the top."""
     keep = len(parts) - dots + (1 if is_package else 0)
     if keep < 1 or keep > len(parts):
         return None
-    return ".".join(parts[:keep]) + "." + rest
+    return ".".join(parts[:keep])
